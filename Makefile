@@ -17,11 +17,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): $(BIN)/python $(DEPS)
-	$(BIN)/pip install -c constraints.txt -e .
+	$(BIN)/pip install -q -c constraints.txt -e .
 	touch $@
 
 $(DEVSTAMP): $(STAMP) $(DEPS)
-	$(BIN)/pip install -c constraints.txt -e ".[dev]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (inflame)" >/dev/null
 	touch $@
 
