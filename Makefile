@@ -45,7 +45,7 @@ docs: $(DEVSTAMP)  ## docs site: nbdev/Quarto where quarto is on PATH, else an o
 	$(BIN)/python tools/build_docs.py
 
 lab: $(DEVSTAMP)   ## JupyterLab on 127.0.0.1 with this package's kernel
-	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir nbs
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir nbs $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(DEVSTAMP)  ## run the CPU benchmarks in bench/
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
