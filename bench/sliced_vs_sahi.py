@@ -1,0 +1,235 @@
+#!/usr/bin/env python
+"""Sliced inference: inflame.tiles vs SAHI (https://github.com/obss/sahi), same torchvision detector, tiles and overlap.
+
+    python bench/sliced_vs_sahi.py                # 8000x6000 image, tile 1024, overlap 0.25, CPU
+    python bench/sliced_vs_sahi.py --quick        # 4000x3000, a smoke run
+    python bench/sliced_vs_sahi.py --sahi-rss     # also SAHI's peak RSS on the 4x image (slow)
+
+What it does (every measurement in a fresh subprocess, so peak RSS is per run):
+1. writes a synthetic aerial-like image (textured ground with a few thousand coloured shapes) as a PNG, row by row,
+   plus a JPEG copy, and the same scene at 2x width and height (4x the pixels);
+2. builds torchvision's fasterrcnn_mobilenet_v3_large_320_fpn with random weights (seed 0, batch-norm statistics
+   calibrated on a few crops of the image so its outputs depend on the pixels), saved once and loaded by both tools;
+3. runs inflame's `sliced_predict` and SAHI's `get_sliced_prediction` on the same grid (overlap 0.25 gives the same
+   tile starts in both: checked), timing the whole call (image read included, model load excluded); SAHI runs as
+   shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode();
+4. compares the merged detections (same class, IoU >= 0.9) of inflame `nms` vs SAHI `NMS`/IOU and inflame `union`
+   vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
+5. peak RSS of inflame on the PNG and on the JPEG at 1x and 4x the pixels (and SAHI's with --sahi-rss).
+Needs `pip install sahi` (a dev requirement). Prints a table; `--json FILE` writes the figures.
+"""
+from __future__ import annotations
+import argparse, json, os, resource, struct, subprocess, sys, tempfile, time, zlib
+from pathlib import Path
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+# ---------------------------------------------------------------------------------------------------- the test image
+def _patches(rng, n=12, size=500):
+    "Textured ground patches with coloured shapes (the scene is tiled from these, so big images are cheap to make)."
+    from PIL import Image, ImageDraw
+    out = []
+    for _ in range(n):
+        base = rng.integers(50, 170, 3)
+        yy, xx = np.mgrid[0:size, 0:size] / size
+        a = base + 25 * np.sin(2 * np.pi * (xx * rng.integers(1, 5) + yy * rng.integers(1, 5)))[..., None] + rng.normal(0, 10, (size, size, 3))
+        im = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)); d = ImageDraw.Draw(im)
+        for _ in range(int(rng.integers(8, 20))):
+            s = int(rng.integers(12, 60)); x, y = rng.integers(0, size - s, 2); c = tuple(int(v) for v in rng.integers(0, 256, 3))
+            (d.ellipse if rng.random() < 0.5 else d.rectangle)([int(x), int(y), int(x) + s, int(y) + s], fill=c)
+        out.append(np.asarray(im))
+    return out
+
+def write_scene(path: Path, width: int, height: int, seed: int = 0, jpeg: Path | None = None) -> Path:
+    "Write the scene as an RGB PNG row band by row band (bounded memory); optionally also as a JPEG (needs the whole image)."
+    from inflame.tiles import _png_chunk, _PNG_SIG
+    rng = np.random.default_rng(seed); P = _patches(rng); ps = P[0].shape[0]
+    grid = rng.integers(0, len(P), (height // ps + 1, width // ps + 1))
+    z = zlib.compressobj(6)
+    full = np.empty((height, width, 3), np.uint8) if jpeg else None
+    with open(path, "wb") as f:
+        f.write(_PNG_SIG + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
+        for by in range(grid.shape[0]):
+            band = np.concatenate([P[k] for k in grid[by]], 1)[:, :width]
+            band = band[:max(0, min(ps, height - by * ps))]
+            if not len(band): break
+            if full is not None: full[by * ps:by * ps + len(band)] = band
+            raw = np.concatenate([np.zeros((len(band), 1), np.uint8), band.reshape(len(band), -1)], 1).tobytes()
+            c = z.compress(raw)
+            if c: f.write(_png_chunk(b"IDAT", c))
+        f.write(_png_chunk(b"IDAT", z.flush()) + _png_chunk(b"IEND", b""))
+    if jpeg is not None:
+        from PIL import Image
+        Image.fromarray(full).save(jpeg, quality=92); del full
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------- the detector
+def build_model(num_classes: int = 3):
+    from torchvision.models.detection import fasterrcnn_mobilenet_v3_large_320_fpn
+    import torch
+    torch.manual_seed(0)
+    return fasterrcnn_mobilenet_v3_large_320_fpn(weights=None, weights_backbone=None, num_classes=num_classes).eval()
+
+def make_weights(image: Path, out: Path) -> Path:
+    "Random weights (seed 0) with batch-norm statistics calibrated on crops of `image`: outputs then depend on the pixels."
+    import torch
+    from inflame.tiles import Raster, tile_grid
+    m = build_model()
+    r = Raster(image, allow_large=True)
+    crops = [torch.from_numpy(np.ascontiguousarray(t)).permute(2, 0, 1).float() / 255
+             for _, t in r.tiles(tile_grid(r.width, r.height, 1024, 0.0)[:8])]
+    bns = [x for x in m.backbone.modules() if isinstance(x, torch.nn.BatchNorm2d)]
+    for b in bns: b.reset_running_stats(); b.momentum = None          # cumulative average
+    with torch.no_grad():
+        m.backbone.train(); m.backbone(m.transform(crops)[0].tensors); m.backbone.eval()
+    torch.save(m.state_dict(), out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- one run (subprocess)
+def _rss_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def worker(a) -> dict:
+    import torch
+    if a.threads: torch.set_num_threads(a.threads)
+    m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True))
+    with torch.inference_mode(): m([torch.rand(3, 256, 256)])          # warm up (first-call allocations)
+    base = _rss_mb(); W = H = None
+    t0 = time.perf_counter()
+    if a.tool == "inflame":
+        from inflame.tiles import sliced_predict
+        rec = sliced_predict(m, a.image, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
+                             score_threshold=a.score_threshold, labels=["a", "b"], allow_large=True, progress=False)
+        secs = time.perf_counter() - t0
+        dets = [(d["label"], d["box"], d["score"]) for d in rec["detections"]]; W, H = rec["width"], rec["height"]
+        raw = rec["sliced"]["raw_detections"]; tiles = rec["sliced"]["tiles"]
+    else:
+        from PIL import Image
+        Image.MAX_IMAGE_PIXELS = None
+        from sahi.models.torchvision import TorchVisionDetectionModel
+        from sahi.predict import get_sliced_prediction
+        dm = TorchVisionDetectionModel(model=m, confidence_threshold=a.score_threshold, device="cpu",
+                                       category_mapping={"1": "a", "2": "b"}, load_at_init=True)
+        kind, metric = ("NMS", "IOU") if a.merge == "nms" else ("GREEDYNMM", "IOS")
+        import contextlib
+        ctx = torch.inference_mode() if a.sahi_no_grad else contextlib.nullcontext()
+        with ctx:
+            res = get_sliced_prediction(a.image, dm, slice_height=a.tile, slice_width=a.tile, overlap_height_ratio=a.overlap,
+                                        overlap_width_ratio=a.overlap, perform_standard_pred=False, postprocess_type=kind,
+                                        postprocess_match_metric=metric, postprocess_match_threshold=0.5, verbose=0,
+                                        batch_size=a.batch_size)
+        secs = time.perf_counter() - t0
+        dets = [(p.category.name, [float(v) for v in p.bbox.to_xyxy()], float(p.score.value)) for p in res.object_prediction_list]
+        with Image.open(a.image) as im: W, H = im.size
+        raw, tiles = None, None
+    return {"tool": a.tool, "image": str(a.image), "width": W, "height": H, "seconds": secs, "mp_per_s": W * H / 1e6 / secs,
+            "rss_base_mb": base, "rss_peak_mb": _rss_mb(), "detections": dets, "raw": raw, "tiles": tiles}
+
+def run_worker(**kw) -> dict:
+    args = [sys.executable, __file__, "--worker"] + [x for k, v in kw.items() if v is not None and v is not False
+                                                     for x in ([f"--{k.replace('_', '-')}"] + ([] if v is True else [str(v)]))]
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode: raise SystemExit(f"worker failed: {' '.join(args)}\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------------- comparison
+def match(a: list, b: list, thr: float = 0.9) -> float:
+    "Share of detections in `a` with a detection of the same class in `b` at IoU >= thr."
+    if not a: return 1.0
+    if not b: return 0.0
+    import torch
+    from torchvision.ops import box_iou
+    hit = 0
+    for lab in {x[0] for x in a}:
+        A = torch.tensor([x[1] for x in a if x[0] == lab]); Bl = [x[1] for x in b if x[0] == lab]
+        if not Bl: continue
+        hit += int((box_iou(A, torch.tensor(Bl)).max(1).values >= thr).sum())
+    return hit / len(a)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--tool", choices=["inflame", "sahi"]); ap.add_argument("--image"); ap.add_argument("--weights")
+    ap.add_argument("--merge", default="nms"); ap.add_argument("--sahi-no-grad", action="store_true")
+    ap.add_argument("--width", type=int, default=8000); ap.add_argument("--height", type=int, default=6000)
+    ap.add_argument("--tile", type=int, default=1024); ap.add_argument("--overlap", type=float, default=0.25)
+    ap.add_argument("--batch-size", type=int, default=4); ap.add_argument("--score-threshold", type=float, default=0.3)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--quick", action="store_true", help="4000x3000 and fewer runs")
+    ap.add_argument("--sahi-rss", action="store_true", help="also SAHI's peak RSS on the 4x image")
+    ap.add_argument("--no-rss", action="store_true", help="skip the memory runs")
+    ap.add_argument("--work", default=None, help="folder for the images and weights (default: a temporary folder)")
+    ap.add_argument("--json", default=None, help="write the figures here")
+    a = ap.parse_args()
+    if a.worker: print(json.dumps(worker(a))); return
+    try: import sahi
+    except ImportError: raise SystemExit("needs SAHI: pip install sahi")
+    import torch, torchvision
+    if a.quick: a.width, a.height = 4000, 3000
+    work = Path(a.work or tempfile.mkdtemp(prefix="sliced_vs_sahi_")); work.mkdir(parents=True, exist_ok=True)
+    W, H = a.width, a.height
+    img, jpg = work / f"scene_{W}x{H}.png", work / f"scene_{W}x{H}.jpg"
+    img4, jpg4 = work / f"scene_{2 * W}x{2 * H}.png", work / f"scene_{2 * W}x{2 * H}.jpg"
+    t = time.time()
+    if not img.exists(): write_scene(img, W, H, 0, jpg)
+    if not a.no_rss and not img4.exists(): write_scene(img4, 2 * W, 2 * H, 0, jpg4)
+    weights = work / "weights.pt"
+    if not weights.exists(): make_weights(img, weights)
+    print(f"images and weights ready in {time.time() - t:.0f} s ({work})")
+    from inflame.tiles import tile_grid
+    from sahi.slicing import get_slice_bboxes
+    ours = tile_grid(W, H, a.tile, a.overlap)
+    theirs = [tuple(b) for b in get_slice_bboxes(H, W, a.tile, a.tile, False, a.overlap, a.overlap)]
+    same_grid = sorted(ours) == sorted(theirs)
+    print(f"sahi {sahi.__version__}, torch {torch.__version__}, torchvision {torchvision.__version__}, {os.cpu_count()} CPUs; "
+          f"{W}x{H}, tile {a.tile}, overlap {a.overlap}: {len(ours)} tiles, same grid in both tools: {same_grid}")
+    common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size,
+                  score_threshold=a.score_threshold, threads=a.threads or None)
+    runs = {}
+    order = [("inflame", "nms", False), ("sahi", "nms", False), ("sahi", "nms", True), ("inflame", "union", False), ("sahi", "union", False)]
+    for tool, merge, ng in order:
+        key = f"{tool}:{merge}" + (":inference_mode" if ng else "")
+        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, **common)
+        r = runs[key]
+        print(f"  {key:28} {r['seconds']:7.1f} s  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak RSS {r['rss_peak_mb']:.0f} MB")
+    res = {"config": {k: str(v) for k, v in vars(a).items()}, "same_grid": same_grid, "tiles": len(ours), "runs": {}}
+    print("\n| merge (inflame vs SAHI) | inflame MP/s | SAHI MP/s | ratio | SAHI in inference_mode MP/s | ratio | detections inflame / SAHI | same objects (IoU>=0.9) inflame->SAHI / SAHI->inflame |")
+    print("|---|---|---|---|---|---|---|---|")
+    for merge, sname in (("nms", "NMS/IOU"), ("union", "GREEDYNMM/IOS")):
+        o, s = runs[f"inflame:{merge}"], runs[f"sahi:{merge}"]
+        sn = runs.get(f"sahi:{merge}:inference_mode")
+        m1, m2 = match(o["detections"], s["detections"]), match(s["detections"], o["detections"])
+        print(f"| {merge} vs {sname} | {o['mp_per_s']:.2f} | {s['mp_per_s']:.2f} | {o['mp_per_s'] / s['mp_per_s']:.2f}x | "
+              + (f"{sn['mp_per_s']:.2f} | {o['mp_per_s'] / sn['mp_per_s']:.2f}x" if sn else "- | -")
+              + f" | {len(o['detections'])} / {len(s['detections'])} | {m1:.1%} / {m2:.1%} |")
+        res["runs"][merge] = {"inflame_mp_s": o["mp_per_s"], "sahi_mp_s": s["mp_per_s"], "ratio": o["mp_per_s"] / s["mp_per_s"],
+                              "sahi_inference_mode_mp_s": sn["mp_per_s"] if sn else None,
+                              "detections": [len(o["detections"]), len(s["detections"])], "match": [m1, m2],
+                              "inflame_raw_tile_boxes": o["raw"], "seconds": [o["seconds"], s["seconds"]]}
+    if not a.no_rss:
+        print("\npeak RSS (MB; 'pipeline' = peak minus the RSS after loading torch and the model)")
+        print("| tool | image | pixels | seconds | peak RSS | pipeline |"); print("|---|---|---|---|---|---|")
+        mem = []
+        jobs = [("inflame", img), ("inflame", img4), ("inflame", jpg), ("inflame", jpg4)]
+        if a.sahi_rss: jobs += [("sahi", img), ("sahi", img4)]
+        for tool, im in jobs:
+            r = runs["inflame:nms"] if (tool, im) == ("inflame", img) else runs["sahi:nms"] if (tool, im) == ("sahi", img) else \
+                run_worker(tool=tool, merge="nms", **{**common, "image": im})
+            mem.append({"tool": tool, "image": im.name, "megapixels": r["width"] * r["height"] / 1e6, "seconds": r["seconds"],
+                        "rss_peak_mb": r["rss_peak_mb"], "pipeline_mb": r["rss_peak_mb"] - r["rss_base_mb"]})
+            print(f"| {tool} | {im.name} | {mem[-1]['megapixels']:.0f} MP | {r['seconds']:.0f} | {r['rss_peak_mb']:.0f} | {mem[-1]['pipeline_mb']:.0f} |")
+        res["rss"] = mem
+        for suf in (".png", ".jpg"):
+            x = [m for m in mem if m["tool"] == "inflame" and m["image"].endswith(suf)]
+            if len(x) == 2:
+                print(f"inflame {suf}: 4x the pixels -> peak RSS x{x[1]['rss_peak_mb'] / x[0]['rss_peak_mb']:.2f} "
+                      f"(+{x[1]['rss_peak_mb'] - x[0]['rss_peak_mb']:.0f} MB)")
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=1))
+
+if __name__ == "__main__":
+    main()
