@@ -95,7 +95,7 @@ def main(argv=None) -> int:
                 ratio = r["requests_per_s"] / base if base else float("nan")
                 print(f"{name:<10} {label:<22} {r['ok']:>4} {r['failed']:>6} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
                       f"{r['requests_per_s']:>7.1f} {r['mean_batch']:>6.2f} {ratio:>10.2f}x", flush=True)
-                failed += r["failed"]; rows[f"{name} {label}"] = r
+                failed += r["failed"]; r.pop("latencies_ms"); rows[f"{name} {label}"] = r
         print(json.dumps(rows), file=sys.stderr)
         return 1 if failed else 0
 
