@@ -3,11 +3,10 @@
 
     python bench/sliced_vs_sahi.py                # 8000x6000 image, tile 1024, overlap 0.25, CPU
     python bench/sliced_vs_sahi.py --quick        # 4000x3000, a smoke run
-    python bench/sliced_vs_sahi.py --sahi-rss     # also SAHI's peak RSS on the 4x image (slow)
 
 What it does (every measurement in a fresh subprocess, so peak RSS is per run):
 1. writes a synthetic aerial-like image (textured ground with a few thousand coloured shapes) as a PNG, row by row,
-   plus a JPEG copy, and the same scene at 2x width and height (4x the pixels);
+   plus a JPEG copy, and the same scene at half the width and height (a quarter of the pixels);
 2. builds torchvision's fasterrcnn_mobilenet_v3_large_320_fpn with random weights (seed 0, batch-norm statistics
    calibrated on a few crops of the image so its outputs depend on the pixels), saved once and loaded by both tools;
 3. runs inflame's `sliced_predict` and SAHI's `get_sliced_prediction` on the same grid (overlap 0.25 gives the same
@@ -15,7 +14,9 @@ What it does (every measurement in a fresh subprocess, so peak RSS is per run):
    shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode();
 4. compares the merged detections (same class, IoU >= 0.9) of inflame `nms` vs SAHI `NMS`/IOU and inflame `union`
    vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
-5. peak RSS of inflame on the PNG and on the JPEG at 1x and 4x the pixels (and SAHI's with --sahi-rss).
+5. peak RSS of both tools on the scene at half the width and height and at full size (4x the pixels): PNG for both
+   (inflame streams it) and JPEG for inflame (decoded whole, like every non-PNG format).
+Runs use one torch thread by default (`--threads 0`: torch's default): on a shared machine it is faster and steadier.
 Needs `pip install sahi` (a dev requirement). Prints a table; `--json FILE` writes the figures.
 """
 from __future__ import annotations
@@ -158,9 +159,8 @@ def main():
     ap.add_argument("--width", type=int, default=8000); ap.add_argument("--height", type=int, default=6000)
     ap.add_argument("--tile", type=int, default=1024); ap.add_argument("--overlap", type=float, default=0.25)
     ap.add_argument("--batch-size", type=int, default=4); ap.add_argument("--score-threshold", type=float, default=0.3)
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads in both tools (0: torch's default)")
     ap.add_argument("--quick", action="store_true", help="4000x3000 and fewer runs")
-    ap.add_argument("--sahi-rss", action="store_true", help="also SAHI's peak RSS on the 4x image")
     ap.add_argument("--no-rss", action="store_true", help="skip the memory runs")
     ap.add_argument("--work", default=None, help="folder for the images and weights (default: a temporary folder)")
     ap.add_argument("--json", default=None, help="write the figures here")
@@ -173,10 +173,10 @@ def main():
     work = Path(a.work or tempfile.mkdtemp(prefix="sliced_vs_sahi_")); work.mkdir(parents=True, exist_ok=True)
     W, H = a.width, a.height
     img, jpg = work / f"scene_{W}x{H}.png", work / f"scene_{W}x{H}.jpg"
-    img4, jpg4 = work / f"scene_{2 * W}x{2 * H}.png", work / f"scene_{2 * W}x{2 * H}.jpg"
+    img4, jpg4 = work / f"scene_{W // 2}x{H // 2}.png", work / f"scene_{W // 2}x{H // 2}.jpg"   # a quarter of the pixels
     t = time.time()
     if not img.exists(): write_scene(img, W, H, 0, jpg)
-    if not a.no_rss and not img4.exists(): write_scene(img4, 2 * W, 2 * H, 0, jpg4)
+    if not a.no_rss and not img4.exists(): write_scene(img4, W // 2, H // 2, 0, jpg4)
     weights = work / "weights.pt"
     if not weights.exists(): make_weights(img, weights)
     print(f"images and weights ready in {time.time() - t:.0f} s ({work})")
@@ -190,10 +190,11 @@ def main():
     common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size,
                   score_threshold=a.score_threshold, threads=a.threads or None)
     runs = {}
-    order = [("inflame", "nms", False), ("sahi", "nms", False), ("sahi", "nms", True), ("inflame", "union", False), ("sahi", "union", False)]
-    for tool, merge, ng in order:
-        key = f"{tool}:{merge}" + (":inference_mode" if ng else "")
-        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, **common)
+    order = [("inflame", "nms", False, a.batch_size), ("sahi", "nms", False, 1), ("sahi", "nms", True, 1),
+             ("inflame", "nms", False, 1), ("inflame", "union", False, a.batch_size), ("sahi", "union", False, 1)]
+    for tool, merge, ng, bs in order:
+        key = f"{tool}:{merge}" + (":inference_mode" if ng else "") + (":batch1" if tool == "inflame" and bs == 1 else "")
+        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, **{**common, "batch_size": bs})
         r = runs[key]
         print(f"  {key:28} {r['seconds']:7.1f} s  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak RSS {r['rss_peak_mb']:.0f} MB")
     res = {"config": {k: str(v) for k, v in vars(a).items()}, "same_grid": same_grid, "tiles": len(ours), "runs": {}}
@@ -210,24 +211,29 @@ def main():
                               "sahi_inference_mode_mp_s": sn["mp_per_s"] if sn else None,
                               "detections": [len(o["detections"]), len(s["detections"])], "match": [m1, m2],
                               "inflame_raw_tile_boxes": o["raw"], "seconds": [o["seconds"], s["seconds"]]}
+    b1, s0, sn = runs.get("inflame:nms:batch1"), runs["sahi:nms"], runs["sahi:nms:inference_mode"]
+    if b1:
+        print(f"inflame nms with batch_size 1: {b1['mp_per_s']:.2f} MP/s = {b1['mp_per_s'] / s0['mp_per_s']:.2f}x SAHI as shipped, "
+              f"{b1['mp_per_s'] / sn['mp_per_s']:.2f}x SAHI in inference_mode; same objects as batch {a.batch_size}: "
+              f"{match(b1['detections'], runs['inflame:nms']['detections']):.1%}")
+        res["runs"]["nms"]["inflame_batch1_mp_s"] = b1["mp_per_s"]
     if not a.no_rss:
         print("\npeak RSS (MB; 'pipeline' = peak minus the RSS after loading torch and the model)")
         print("| tool | image | pixels | seconds | peak RSS | pipeline |"); print("|---|---|---|---|---|---|")
         mem = []
-        jobs = [("inflame", img), ("inflame", img4), ("inflame", jpg), ("inflame", jpg4)]
-        if a.sahi_rss: jobs += [("sahi", img), ("sahi", img4)]
+        jobs = [("inflame", img4), ("inflame", img), ("inflame", jpg4), ("inflame", jpg), ("sahi", img4), ("sahi", img)]
         for tool, im in jobs:
             r = runs["inflame:nms"] if (tool, im) == ("inflame", img) else runs["sahi:nms"] if (tool, im) == ("sahi", img) else \
-                run_worker(tool=tool, merge="nms", **{**common, "image": im})
+                run_worker(tool=tool, merge="nms", **{**common, "image": im, "batch_size": a.batch_size if tool == "inflame" else 1})
             mem.append({"tool": tool, "image": im.name, "megapixels": r["width"] * r["height"] / 1e6, "seconds": r["seconds"],
                         "rss_peak_mb": r["rss_peak_mb"], "pipeline_mb": r["rss_peak_mb"] - r["rss_base_mb"]})
             print(f"| {tool} | {im.name} | {mem[-1]['megapixels']:.0f} MP | {r['seconds']:.0f} | {r['rss_peak_mb']:.0f} | {mem[-1]['pipeline_mb']:.0f} |")
         res["rss"] = mem
-        for suf in (".png", ".jpg"):
-            x = [m for m in mem if m["tool"] == "inflame" and m["image"].endswith(suf)]
+        for tool, suf in (("inflame", ".png"), ("inflame", ".jpg"), ("sahi", ".png")):
+            x = [m for m in mem if m["tool"] == tool and m["image"].endswith(suf)]
             if len(x) == 2:
-                print(f"inflame {suf}: 4x the pixels -> peak RSS x{x[1]['rss_peak_mb'] / x[0]['rss_peak_mb']:.2f} "
-                      f"(+{x[1]['rss_peak_mb'] - x[0]['rss_peak_mb']:.0f} MB)")
+                print(f"{tool} {suf}: 4x the pixels -> peak RSS x{x[1]['rss_peak_mb'] / x[0]['rss_peak_mb']:.2f} "
+                      f"(+{x[1]['rss_peak_mb'] - x[0]['rss_peak_mb']:.0f} MB; pipeline {x[0]['pipeline_mb']:.0f} -> {x[1]['pipeline_mb']:.0f} MB)")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1))
 
