@@ -93,12 +93,37 @@ def make_weights(image: Path, out: Path) -> Path:
 # ---------------------------------------------------------------------------------------------------- one run (subprocess)
 def _rss_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+class AnonPeak:
+    "Peak anonymous resident memory (RssAnon: the process's own allocations, not shared libraries), sampled every 20 ms."
+    def __init__(self):
+        import threading
+        self.peak = self.now(); self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True); self._t.start()
+    @staticmethod
+    def now() -> float:
+        for l in open("/proc/self/status"):
+            if l.startswith("RssAnon:"): return int(l.split()[1]) / 1024
+        return 0.0
+    def _run(self):
+        while not self._stop.wait(0.02): self.peak = max(self.peak, self.now())
+    def stop(self) -> float:
+        self._stop.set(); self._t.join(); self.peak = max(self.peak, self.now()); return self.peak
+
+def timed_model(m):
+    "Accumulate the seconds spent inside the model's forward (both tools call the same module)."
+    m.forward_seconds = 0.0
+    def pre(mod, args): mod._t0 = time.perf_counter()
+    def post(mod, args, out): mod.forward_seconds += time.perf_counter() - mod._t0
+    m.register_forward_pre_hook(pre); m.register_forward_hook(post)
+    return m
+
 def worker(a) -> dict:
     import torch
     if a.threads: torch.set_num_threads(a.threads)
     m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True))
     with torch.inference_mode(): m([torch.rand(3, 256, 256)])          # warm up (first-call allocations)
-    base = _rss_mb(); W = H = None
+    import gc; gc.collect()
+    timed_model(m); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak; W = H = None
     t0 = time.perf_counter()
     if a.tool == "inflame":
         from inflame.tiles import sliced_predict
@@ -127,7 +152,8 @@ def worker(a) -> dict:
         with Image.open(a.image) as im: W, H = im.size
         raw, tiles = None, None
     return {"tool": a.tool, "image": str(a.image), "width": W, "height": H, "seconds": secs, "mp_per_s": W * H / 1e6 / secs,
-            "rss_base_mb": base, "rss_peak_mb": _rss_mb(), "detections": dets, "raw": raw, "tiles": tiles}
+            "model_seconds": m.forward_seconds, "rss_base_mb": base, "rss_peak_mb": _rss_mb(), "anon_base_mb": anon_base,
+            "anon_peak_mb": anon.stop(), "detections": dets, "raw": raw, "tiles": tiles}
 
 def run_worker(**kw) -> dict:
     args = [sys.executable, __file__, "--worker"] + [x for k, v in kw.items() if v is not None and v is not False
@@ -196,7 +222,8 @@ def main():
         key = f"{tool}:{merge}" + (":inference_mode" if ng else "") + (":batch1" if tool == "inflame" and bs == 1 else "")
         runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, **{**common, "batch_size": bs})
         r = runs[key]
-        print(f"  {key:28} {r['seconds']:7.1f} s  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak RSS {r['rss_peak_mb']:.0f} MB")
+        print(f"  {key:28} {r['seconds']:7.1f} s ({r['model_seconds']:5.1f} s in the model, {r['seconds'] - r['model_seconds']:5.1f} s outside)"
+              f"  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak anon RSS {r['anon_peak_mb']:.0f} MB")
     res = {"config": {k: str(v) for k, v in vars(a).items()}, "same_grid": same_grid, "tiles": len(ours), "runs": {}}
     print("\n| merge (inflame vs SAHI) | inflame MP/s | SAHI MP/s | ratio | SAHI in inference_mode MP/s | ratio | detections inflame / SAHI | same objects (IoU>=0.9) inflame->SAHI / SAHI->inflame |")
     print("|---|---|---|---|---|---|---|---|")
@@ -208,9 +235,15 @@ def main():
               + (f"{sn['mp_per_s']:.2f} | {o['mp_per_s'] / sn['mp_per_s']:.2f}x" if sn else "- | -")
               + f" | {len(o['detections'])} / {len(s['detections'])} | {m1:.1%} / {m2:.1%} |")
         res["runs"][merge] = {"inflame_mp_s": o["mp_per_s"], "sahi_mp_s": s["mp_per_s"], "ratio": o["mp_per_s"] / s["mp_per_s"],
+                              "outside_model_s": [o["seconds"] - o["model_seconds"], s["seconds"] - s["model_seconds"]],
                               "sahi_inference_mode_mp_s": sn["mp_per_s"] if sn else None,
                               "detections": [len(o["detections"]), len(s["detections"])], "match": [m1, m2],
                               "inflame_raw_tile_boxes": o["raw"], "seconds": [o["seconds"], s["seconds"]]}
+    for merge in ("nms", "union"):
+        o, s_ = runs[f"inflame:{merge}"], runs[f"sahi:{merge}"]
+        oo, so = o["seconds"] - o["model_seconds"], s_["seconds"] - s_["model_seconds"]
+        print(f"time outside the model ({merge}: reading, slicing, conversion, mapping, merging): inflame {oo:.1f} s, SAHI {so:.1f} s "
+              f"({so / max(oo, 1e-9):.1f}x); in the model: {o['model_seconds']:.1f} s vs {s_['model_seconds']:.1f} s")
     b1, s0, sn = runs.get("inflame:nms:batch1"), runs["sahi:nms"], runs["sahi:nms:inference_mode"]
     if b1:
         print(f"inflame nms with batch_size 1: {b1['mp_per_s']:.2f} MP/s = {b1['mp_per_s'] / s0['mp_per_s']:.2f}x SAHI as shipped, "
@@ -218,22 +251,24 @@ def main():
               f"{match(b1['detections'], runs['inflame:nms']['detections']):.1%}")
         res["runs"]["nms"]["inflame_batch1_mp_s"] = b1["mp_per_s"]
     if not a.no_rss:
-        print("\npeak RSS (MB; 'pipeline' = peak minus the RSS after loading torch and the model)")
-        print("| tool | image | pixels | seconds | peak RSS | pipeline |"); print("|---|---|---|---|---|---|")
+        print("\npeak memory (MB): RssAnon sampled every 20 ms (the process's own allocations; shared libraries left out), "
+              "'pipeline' = peak minus RssAnon after loading torch and the model; VmHWM = ru_maxrss (all resident pages)")
+        print("| tool | image | pixels | seconds | peak RssAnon | pipeline | ru_maxrss |"); print("|---|---|---|---|---|---|---|")
         mem = []
         jobs = [("inflame", img4), ("inflame", img), ("inflame", jpg4), ("inflame", jpg), ("sahi", img4), ("sahi", img)]
         for tool, im in jobs:
             r = runs["inflame:nms"] if (tool, im) == ("inflame", img) else runs["sahi:nms"] if (tool, im) == ("sahi", img) else \
                 run_worker(tool=tool, merge="nms", **{**common, "image": im, "batch_size": a.batch_size if tool == "inflame" else 1})
             mem.append({"tool": tool, "image": im.name, "megapixels": r["width"] * r["height"] / 1e6, "seconds": r["seconds"],
-                        "rss_peak_mb": r["rss_peak_mb"], "pipeline_mb": r["rss_peak_mb"] - r["rss_base_mb"]})
-            print(f"| {tool} | {im.name} | {mem[-1]['megapixels']:.0f} MP | {r['seconds']:.0f} | {r['rss_peak_mb']:.0f} | {mem[-1]['pipeline_mb']:.0f} |")
+                        "anon_peak_mb": r["anon_peak_mb"], "pipeline_mb": r["anon_peak_mb"] - r["anon_base_mb"], "rss_peak_mb": r["rss_peak_mb"]})
+            print(f"| {tool} | {im.name} | {mem[-1]['megapixels']:.0f} MP | {r['seconds']:.0f} | {r['anon_peak_mb']:.0f} | "
+                  f"{mem[-1]['pipeline_mb']:.0f} | {r['rss_peak_mb']:.0f} |")
         res["rss"] = mem
         for tool, suf in (("inflame", ".png"), ("inflame", ".jpg"), ("sahi", ".png")):
             x = [m for m in mem if m["tool"] == tool and m["image"].endswith(suf)]
             if len(x) == 2:
-                print(f"{tool} {suf}: 4x the pixels -> peak RSS x{x[1]['rss_peak_mb'] / x[0]['rss_peak_mb']:.2f} "
-                      f"(+{x[1]['rss_peak_mb'] - x[0]['rss_peak_mb']:.0f} MB; pipeline {x[0]['pipeline_mb']:.0f} -> {x[1]['pipeline_mb']:.0f} MB)")
+                print(f"{tool} {suf}: 4x the pixels -> peak RssAnon x{x[1]['anon_peak_mb'] / x[0]['anon_peak_mb']:.2f} "
+                      f"({x[0]['anon_peak_mb']:.0f} -> {x[1]['anon_peak_mb']:.0f} MB; pipeline {x[0]['pipeline_mb']:.0f} -> {x[1]['pipeline_mb']:.0f} MB)")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1))
 
