@@ -172,7 +172,7 @@ class CheckpointCallback(Callback):
         if self.training and self.every and self.iter + 1 < self.n_iter and (self.train_iter % self.every == 0):
             save_checkpoint(self.learn, self.path.with_name("iter.pth"), self.epoch, phase=self.phase, iters_in_epoch=self.iter + 1)
 
-# %% ../nbs/06_track.ipynb #97a2e280
+# %% ../nbs/06_track.ipynb #937d0c79
 def _epoch_metrics(learn) -> dict:
     names, vals = learn.recorder.metric_names, learn.recorder.log
     return {n: v for n, v in zip(names, vals) if n not in ("epoch", "time") and isinstance(v, (int, float, np.floating))}
@@ -208,7 +208,7 @@ class TrackCallback(Callback):
         pred = getattr(self.learn, "pred", None)
         if terms is None and isinstance(pred, dict): terms = pred   # a detection model's loss dict in training
         if self.training and terms and (self.train_iter - 1) % self.log_every == 0:   # (fastai counts this batch already): 1st, 11th, ...
-            self.tracker.log_metrics({f"iter/{k}": float(v) for k, v in terms.items()}, step=self.train_iter)
+            self.tracker.log_metrics({f"iter/{k}": float(v.detach() if hasattr(v, "detach") else v) for k, v in terms.items()}, step=self.train_iter)
 
 # %% ../nbs/06_track.ipynb #fc36bb9b
 def _phases(cfg: Config) -> list[tuple[str, int]]:
