@@ -497,7 +497,7 @@ class IterTimer(Callback):
         t = self.times[1:] or self.times
         return float(np.mean(t)) if t else float("nan")
 
-# %% ../nbs/04_detect.ipynb #c42ac4c9
+# %% ../nbs/04_detect.ipynb #7d016f94
 def _loader(ds, bs, shuffle, cfg: Config, drop_last=False):
     g = torch.Generator(); g.manual_seed(cfg.train.seed)
     return torch.utils.data.DataLoader(ds, bs, shuffle=shuffle, collate_fn=collate_detection, num_workers=cfg.train.num_workers,
@@ -530,8 +530,8 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
         learn.to_fp16()
     if not sys.stderr.isatty() and not _in_notebook():   # no progress bars: one log line per epoch on stderr instead
         learn.remove_cb(ProgressCallback)
-        rank0 = int(os.environ.get("RANK", "0")) == 0      # in a distributed job only rank 0 logs epochs
-        learn.logger = lambda log: rank0 and get_logger().info("  ".join(f"{n} {_fmt(v)}" for n, v in zip(learn.recorder.metric_names, log)))
+        rank0 = int(os.environ.get("RANK", "0")) == 0      # in a distributed job only rank 0 logs epochs; epochs skipped on resume are not logged
+        learn.logger = lambda log: rank0 and len(log) == len(learn.recorder.metric_names) and get_logger().info("  ".join(f"{n} {_fmt(v)}" for n, v in zip(learn.recorder.metric_names, log)))
     learn.detection_cb, learn.labels = dcb, labels
     return learn
 
