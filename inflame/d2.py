@@ -387,23 +387,7 @@ class D2Detector(nn.Module):
         set_test_branches(self.model, mode)
         return self
 
-# %% ../nbs/04a_d2.ipynb #691128c2
-def _read_weights(path: str) -> dict:
-    "A state dict from a `.pth`/`.pt` (optionally under 'model'/'state_dict') or `.safetensors` file."
-    p = Path(path)
-    if not p.is_file(): raise ConfigError(f"[model] weights = {path!r}: no such file")
-    try:
-        if p.suffix == ".safetensors":
-            from safetensors.torch import load_file
-            sd = load_file(str(p))
-        else: sd = torch.load(p, map_location="cpu", weights_only=True)
-    except Exception as e: raise ConfigError(f"[model] weights = {path!r}: cannot read ({type(e).__name__}: {e})") from None
-    for k in ("model", "state_dict"):
-        if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]
-    if not isinstance(sd, dict) or not all(isinstance(v, Tensor) for v in sd.values()):
-        raise ConfigError(f"[model] weights = {path!r}: expected a state dict (tensor names -> tensors)")
-    return sd
-
+# %% ../nbs/04a_d2.ipynb #3fb74b32
 def load_d2_weights(model: nn.Module, path: str) -> dict:
     "Load weights into a Detectron2 model: a Detectron2 `.pkl`/URL (its checkpointer) or an inflame/Detectron2 state dict by name and shape."
     if path.endswith(".pkl") or "://" in path:
@@ -411,7 +395,8 @@ def load_d2_weights(model: nn.Module, path: str) -> dict:
         try: DetectionCheckpointer(model).load(path)
         except Exception as e: raise ConfigError(f"[model] weights / pretrained: Detectron2 could not load {path!r}: {e}") from None
         return {"loaded": "detectron2 checkpointer"}
-    sd = _read_weights(path)
+    from inflame.detect import _read_state_dict    # (.pth/.pt, optionally under "model"/"state_dict", or .safetensors)
+    sd = _read_state_dict(path)
     if sd and all(k.startswith("model.") for k in sd): sd = {k[len("model."):]: v for k, v in sd.items()}   # a D2Detector's
     own = model.state_dict()
     ok = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
