@@ -895,7 +895,7 @@ def plot_predictions(model_dir: str | os.PathLike, items: Sequence[dict], fname:
     if fname: _savefig(fig, Path(fname))
     return fig
 
-# %% ../nbs/04_detect.ipynb #4d0d7514
+# %% ../nbs/04_detect.ipynb #e9314567
 DEMO_CONFIG = """\
 # inflame demo: a small TridentNet (C4, 3 branches, dilations 1-2-3) on the shapes detection set, on CPU in a few minutes.
 # Paths are relative to the folder `inflame demo` runs in.
@@ -919,9 +919,9 @@ max_size = 128
 score_threshold = 0.3
 
 [train]
-epochs = 25
-lr = 0.001
-batch_size = 8
+epochs = 40
+lr = 0.002
+batch_size = 4
 weight_decay = 0.0001
 seed = 0
 
