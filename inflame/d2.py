@@ -42,7 +42,7 @@ def d2_available() -> bool:
     try: require_detectron2(); return True
     except InflameError: return False
 
-# %% ../nbs/04a_d2.ipynb #6208081d
+# %% ../nbs/04a_d2.ipynb #22bf06be
 D2_ARCHS = {   # inflame arch name -> stock Detectron2 config (the backbone depth is in the name)
     "fasterrcnn_r50_c4": "COCO-Detection/faster_rcnn_R_50_C4_1x.yaml",
     "fasterrcnn_r50_fpn": "COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml",
@@ -79,7 +79,7 @@ def d2_override_list(overrides: dict, prefix: str = "") -> list:
 
 _TUPLE_KEYS = {"MIN_SIZE_TRAIN", "STEPS", "TRAIN", "TEST", "PROPOSAL_FILES_TRAIN", "PROPOSAL_FILES_TEST"}
 
-# %% ../nbs/04a_d2.ipynb #98ce96fa
+# %% ../nbs/04a_d2.ipynb #0125b9a7
 def d2_config_file(name: str) -> Path:
     "The Detectron2 config file for `name`: a path to a `.yaml` file, or a stock name like `COCO-Detection/faster_rcnn_R_50_C4_1x.yaml`."
     p = Path(name).expanduser()
@@ -178,7 +178,7 @@ def make_d2_config(cfg: Config, labels: Sequence[str]):
     c.freeze()
     return c
 
-# %% ../nbs/04a_d2.ipynb #e0b9b63a
+# %% ../nbs/04a_d2.ipynb #09badeff
 _COMPONENTS: dict = {}
 _COMPONENT_NAMES = ("build_inflame_trident_backbone", "InflameTridentRPN", "InflameTridentRes5ROIHeads",
                     "InflameTridentStandardROIHeads")
@@ -301,7 +301,7 @@ def __getattr__(name: str):
     if name in _COMPONENT_NAMES: return _components()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-# %% ../nbs/04a_d2.ipynb #54b4fc2f
+# %% ../nbs/04a_d2.ipynb #884b3385
 D2_LOSS_NAMES = {"loss_cls": "loss_classifier", "loss_box_reg": "loss_box_reg",
                  "loss_rpn_cls": "loss_objectness", "loss_rpn_loc": "loss_rpn_box_reg"}
 
@@ -387,7 +387,7 @@ class D2Detector(nn.Module):
         set_test_branches(self.model, mode)
         return self
 
-# %% ../nbs/04a_d2.ipynb #1537ef1e
+# %% ../nbs/04a_d2.ipynb #158e1f1d
 def load_d2_weights(model: nn.Module, path: str) -> dict:
     "Load weights into a Detectron2 model: a Detectron2 `.pkl`/URL (its checkpointer) or an inflame/Detectron2 state dict by name and shape."
     if path.endswith(".pkl") or "://" in path:

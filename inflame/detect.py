@@ -203,7 +203,7 @@ def _download_resnet(arch: str) -> dict:
         raise ConfigError(f"[model] pretrained = true: could not get torchvision's {w} ({type(e).__name__}: {e}); "
                           f"download it once, or put a local ResNet state dict in [model] weights") from None
 
-# %% ../nbs/04_detect.ipynb #8aee1423
+# %% ../nbs/04_detect.ipynb #dce6ae7c
 def is_resnet_state_dict(sd: dict) -> bool:
     "True for a plain ResNet (classification) state dict, as torchvision's ImageNet weights."
     return "conv1.weight" in sd and any(k.startswith("layer4.") for k in sd)
@@ -225,7 +225,7 @@ def load_weights(model: nn.Module, path: str | os.PathLike, arch: str = "") -> d
     model.load_state_dict(ok, strict=False)
     return {"loaded": len(ok), "skipped": len(sd) - len(ok), "missing": len(set(own) - set(ok))}
 
-# %% ../nbs/04_detect.ipynb #fcef027e
+# %% ../nbs/04_detect.ipynb #c5da1483
 def detect_backend(cfg: Config) -> str:
     "The detection backend of `cfg`: 'torchvision' (also for the config default 'fastai') or 'detectron2'."
     return "detectron2" if cfg.model.backend == "detectron2" else "torchvision"
@@ -266,7 +266,7 @@ def build_model(cfg: Config, labels: Sequence[str], train: bool = True) -> nn.Mo
     if weights and train: load_weights(m, weights, cfg.model.arch)
     return m
 
-# %% ../nbs/04_detect.ipynb #bd46553c
+# %% ../nbs/04_detect.ipynb #fbb207a8
 def coco_labels(coco: dict) -> list[str]:
     "Category names ordered by category id: model label `k` (1..K) is `labels[k-1]`."
     return [c["name"] for c in sorted(coco["categories"], key=lambda c: c["id"])]
@@ -325,7 +325,7 @@ def collate_detection(batch: Sequence) -> tuple[list[Tensor], list[dict]]:
     "Batch variable-size images as lists: `([images], [targets])`."
     return [b[0] for b in batch], [b[1] for b in batch]
 
-# %% ../nbs/04_detect.ipynb #6fa6688d
+# %% ../nbs/04_detect.ipynb #7d3d7727
 from fastai.callback.core import Callback
 from fastai.learner import Learner, Metric
 import fastai.callback.schedule, fastai.callback.fp16   # noqa: F401  (Learner.fit_one_cycle / fine_tune / lr_find / to_fp16)
@@ -423,7 +423,7 @@ class DetectionCallback(Callback):
             self._ap = (float(E.stats[0]), float(E.stats[1])) if E is not None else (float("nan"), float("nan"))
         return self._ap
 
-# %% ../nbs/04_detect.ipynb #9068eda3
+# %% ../nbs/04_detect.ipynb #5ccb02e5
 class MetricsCSV(Callback):
     "Write the epoch table to `fname` atomically after every epoch (keeping earlier rows when resuming)."
     order = 60
@@ -482,7 +482,7 @@ class IterTimer(Callback):
         t = self.times[1:] or self.times
         return float(np.mean(t)) if t else float("nan")
 
-# %% ../nbs/04_detect.ipynb #7d016f94
+# %% ../nbs/04_detect.ipynb #6a21389f
 def _loader(ds, bs, shuffle, cfg: Config, drop_last=False):
     g = torch.Generator(); g.manual_seed(cfg.train.seed)
     return torch.utils.data.DataLoader(ds, bs, shuffle=shuffle, collate_fn=collate_detection, num_workers=cfg.train.num_workers,
@@ -532,7 +532,7 @@ def _in_notebook() -> bool:
     try: return get_ipython().__class__.__name__ == "ZMQInteractiveShell"   # noqa: F821
     except NameError: return False
 
-# %% ../nbs/04_detect.ipynb #373a1b68
+# %% ../nbs/04_detect.ipynb #20cd58a1
 def export_model(model: nn.Module, cfg: Config, labels: Sequence[str], out: str | os.PathLike, **extra) -> Path:
     "Write `model.json` + `weights.safetensors` for `model` into folder `out` (atomically); returns the folder."
     from safetensors.torch import save as st_save
@@ -571,7 +571,7 @@ def load_model(model_dir: str | os.PathLike, device: str = "auto") -> tuple[nn.M
     meta["model_dir"] = str(p)
     return model.to(get_device(device)).eval(), meta
 
-# %% ../nbs/04_detect.ipynb #8e88f7c3
+# %% ../nbs/04_detect.ipynb #9c15e4b2
 def _manifest_for(cfg: Config, run_dir: Path, resume: bool) -> tuple[D.Manifest, dict]:
     if resume and (run_dir/"manifest.json").is_file():
         man = D.read_manifest(run_dir/"manifest.json", root=cfg.data.path or None)
@@ -675,7 +675,7 @@ def _savefig(fig, path: Path, dpi: int = 80):
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi); plt.close(fig)
     atomic_write(path, buf.getvalue())
 
-# %% ../nbs/04_detect.ipynb #8baa78fb
+# %% ../nbs/04_detect.ipynb #600cd420
 @torch.no_grad()
 def predict_images(model: nn.Module, images: Sequence, labels: Sequence[str], score_threshold: float = 0.05) -> list[list[dict]]:
     "Detections `[{'label', 'score', 'box'}]` for each image (PIL image or CHW float tensor in [0, 1]) with `model` in eval mode."
@@ -730,7 +730,7 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_thres
             for p in paths[i:i + batch_size]: yield res.get(p) or {"image": str(p), "error": errs[p]}
     yield from _progress(gen(), len(paths), show)
 
-# %% ../nbs/04_detect.ipynb #13c4c769
+# %% ../nbs/04_detect.ipynb #1c12230a
 def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
     "The images to evaluate (`{path, file_name, width, height}`), the COCO json, and the split name."
     p = Path(data)
@@ -836,7 +836,7 @@ def _plot_pr(recall, pr: dict, png: Path):
     ax.set_title("precision-recall at IoU 0.5", fontsize=9); ax.legend(fontsize=6)
     fig.tight_layout(); _savefig(fig, png)
 
-# %% ../nbs/04_detect.ipynb #93053db0
+# %% ../nbs/04_detect.ipynb #533f27a1
 def show_detections(image, detections: Sequence[dict] = (), ground_truth: Sequence[dict] = (), ax=None,
                     score_threshold: float = 0.3, title: str | None = None, labels: Sequence[str] | None = None):
     "Draw `detections` (`{label, score, box}`) solid and `ground_truth` (`{label, box}`) dashed on `image` (PIL, path or tensor)."
@@ -880,7 +880,7 @@ def plot_predictions(model_dir: str | os.PathLike, items: Sequence[dict], fname:
     if fname: _savefig(fig, Path(fname))
     return fig
 
-# %% ../nbs/04_detect.ipynb #e9314567
+# %% ../nbs/04_detect.ipynb #66343799
 DEMO_CONFIG = """\
 # inflame demo: a small TridentNet (C4, 3 branches, dilations 1-2-3) on the shapes detection set, on CPU in a few minutes.
 # Paths are relative to the folder `inflame demo` runs in.

@@ -74,7 +74,7 @@ def dist_env(environ: Mapping[str, str] | None = None) -> DistEnv:
                        _int_var(environ, "MASTER_PORT", 29500), launcher)
     return DistEnv()
 
-# %% ../nbs/07_scale.ipynb #46f372a8
+# %% ../nbs/07_scale.ipynb #cc85b113
 def _set_fastai_world(n: int):
     "fastai decides whether to all-gather in `to_detach` from `WORLD_SIZE`."
     os.environ["WORLD_SIZE"] = str(n)
@@ -145,7 +145,7 @@ def new_run_dir(root: str | os.PathLike, name: str) -> Path:
     "`inflame.core.new_run_dir` for a distributed job: rank 0 creates the run folder and every rank gets its path."
     return Path(broadcast_object(str(_new_run_dir(root, name)) if is_rank0() else None))
 
-# %% ../nbs/07_scale.ipynb #904c1d99
+# %% ../nbs/07_scale.ipynb #c516a3c6
 def inflame_program() -> list[str]:
     "How to run the `inflame` command in this environment: its console script next to this Python, else `python -c` on `inflame.cli.main`."
     exe = Path(sys.executable).with_name("inflame")
@@ -175,7 +175,7 @@ def launch_command(config: str | os.PathLike, devices: int, nodes: int = 1, node
     return torchrun_command(inflame_program() + ["train", str(config), *extra], devices, nodes, node_rank, master_addr,
                             master_port, python=False)
 
-# %% ../nbs/07_scale.ipynb #42d1c881
+# %% ../nbs/07_scale.ipynb #cdb6f124
 def in_launched_process() -> bool:
     "Was this process started by a distributed launcher (torchrun or compatible)?"
     return "LOCAL_RANK" in os.environ or "TORCHELASTIC_RUN_ID" in os.environ or dist_env().distributed
@@ -217,7 +217,7 @@ def run_train(config: str | os.PathLike, overrides: Sequence[str] = (), resume: 
         return 0
     finally: cleanup()
 
-# %% ../nbs/07_scale.ipynb #980a2841
+# %% ../nbs/07_scale.ipynb #bd0066db
 from torch.nn.parallel import DistributedDataParallel
 
 class DDP(DistributedDataParallel):
@@ -279,7 +279,7 @@ def shard_loader(dl, rank: int | None = None, world_size: int | None = None):
                                            prefetch_factor=dl.prefetch_factor if dl.num_workers else None)
     raise InflameError(f"cannot shard a training loader of type {type(dl).__name__}: expected a fastai or torch DataLoader")
 
-# %% ../nbs/07_scale.ipynb #5cae64cb
+# %% ../nbs/07_scale.ipynb #35a31979
 WRITER_CALLBACKS = ("CheckpointCallback", "Checkpoint", "MetricsCSV", "TrackCallback", "SaveModelCallback", "CSVLogger",
                     "ProgressCallback", "ShowGraphCallback", "TensorBoardCallback", "WandbCallback", "TuneReport")
 
@@ -346,7 +346,7 @@ def fit(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: float | Non
     with distributed(learn, **ddp_kwargs):
         return track.fit(learn, cfg, run_dir, lr, resume, data_version, extra_cbs, tracker)
 
-# %% ../nbs/07_scale.ipynb #d670a804
+# %% ../nbs/07_scale.ipynb #347a82ac
 LIST_SOURCES = {"classify"}   # tasks whose predict() takes a list of image paths; the others get a folder of links
 
 def shard_items(items: Sequence, rank: int, world_size: int) -> list:
@@ -433,7 +433,7 @@ def distributed_predict(model_dir: str | os.PathLike, folder: str | os.PathLike,
         return merge_shards([parts / f"rank{r}.jsonl" for r in range(world)], out, len(paths))
     finally: shutil.rmtree(parts, ignore_errors=True)
 
-# %% ../nbs/07_scale.ipynb #82264b17
+# %% ../nbs/07_scale.ipynb #8d3e4383
 _DISTS = {"uniform": "LOW:HIGH", "loguniform": "LOW:HIGH with LOW > 0", "quniform": "LOW:HIGH:STEP",
           "randint": "LOW:HIGH (integers, both included)", "choice": "A,B,...", "grid": "A,B,..."}
 _USAGE = "expected SECTION.KEY=KIND:ARGS, e.g. train.lr=loguniform:1e-4:1e-2 or model.arch=choice:resnet18,resnet34"
@@ -505,7 +505,7 @@ def _tune():
     except ImportError: raise InflameError("sweeps need Ray Tune: pip install 'ray[tune]'") from None
     return tune
 
-# %% ../nbs/07_scale.ipynb #ba4b982e
+# %% ../nbs/07_scale.ipynb #daa3af3d
 class TuneReport(Callback):
     "Report each epoch's losses and metrics (and the run folder) to Ray Tune; `report` defaults to `ray.tune.report`."
     order, rank0_only = 75, True     # after the Recorder (50) has the epoch's values
@@ -529,7 +529,7 @@ def learner_callbacks(*cbs: Callback):
     try: yield
     finally: defaults.callbacks = old
 
-# %% ../nbs/07_scale.ipynb #4230a870
+# %% ../nbs/07_scale.ipynb #4c5bf486
 _URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^azureml:")
 _PATH_KEYS = [("data", "path"), ("data", "annotations"), ("data", "manifest"), ("model", "weights"),
               ("io", "training_output"), ("io", "inference_input"), ("io", "inference_output")]
@@ -618,7 +618,7 @@ def sweep_rows(results: Sequence[Mapping], params: Sequence[Param], metric: str,
     sign = 1 if mode == "min" else -1
     return sorted(rows, key=lambda x: (x["status"] != "done", x[metric] is None, sign * x[metric] if x[metric] is not None else 0))
 
-# %% ../nbs/07_scale.ipynb #82179a8d
+# %% ../nbs/07_scale.ipynb #39755d7a
 def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int = 8, address: str | None = None,
           metric: str = "valid_loss", mode: str = "min", overrides: Sequence[str] = (), cpus_per_trial: float = 1,
           gpus_per_trial: float | None = None, max_concurrent: int | None = None, grace_period: int = 1,
@@ -679,7 +679,7 @@ def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int 
     write_json(sweep_dir / "sweep.json", summary)
     return {**summary, "table": format_table(rows, cols), "rows": rows}
 
-# %% ../nbs/07_scale.ipynb #04bbaa1a
+# %% ../nbs/07_scale.ipynb #162450b7
 TRAIN_DOCKERFILE = "docker/train.Dockerfile"
 _CONTEXT_FILES = ("setup.py", "settings.ini", "pyproject.toml", "constraints.txt", "README.md", "LICENSE")
 _COMPUTE = re.compile(r"[A-Za-z][A-Za-z0-9-]{1,31}")

@@ -87,7 +87,7 @@ class TridentConv(nn.Module):
                 f"dilations={self.dilations}, paddings={self.paddings}, groups={self.groups}, bias={self.bias is not None}, "
                 f"test_branch_idx={self.test_branch_idx}")
 
-# %% ../nbs/03_trident.ipynb #8f309839
+# %% ../nbs/03_trident.ipynb #0198c4fa
 class TridentBottleneck(nn.Module):
     "A ResNet bottleneck whose 3x3 conv is a weight-sharing `TridentConv`, built from (and reusing) a plain block."
     def __init__(self, block: nn.Module, dilations: Sequence[int] = (1, 2, 3), test_branch_idx: int | str = 1,
@@ -136,7 +136,7 @@ class TridentBottleneck(nn.Module):
         out = [F.relu(o + s) for o, s in zip(out, short)]
         return torch.cat(out) if self.concat_output else out
 
-# %% ../nbs/03_trident.ipynb #18c38495
+# %% ../nbs/03_trident.ipynb #6bfe1f79
 def make_trident_stage(stage: nn.Sequential, dilations: Sequence[int] = (1, 2, 3), test_branch_idx: int | str = 1,
                        num_trident_blocks: int | None = None) -> nn.Sequential:
     "A copy of `stage` whose last `num_trident_blocks` (default: all) blocks are `TridentBottleneck`s reusing the blocks' weights."
@@ -171,7 +171,7 @@ def active_branches(model: nn.Module) -> int:
         if isinstance(m, TridentConv): return len(m.active_branches())
     return 1
 
-# %% ../nbs/03_trident.ipynb #39b10e4c
+# %% ../nbs/03_trident.ipynb #c72abbab
 PAPER_SCALE_RANGES: tuple = ((0.0, 90.0), (30.0, 160.0), (90.0, math.inf))   # TridentNet paper, 3 branches, input pixels
 
 def check_scale_ranges(ranges, num_branches: int) -> list[tuple[float, float]]:
@@ -203,7 +203,7 @@ def expand_targets(targets: Sequence[dict], num_branches: int, ranges=None) -> l
             out.append({k: (v[keep] if isinstance(v, Tensor) and v.shape[:1] == keep.shape else v) for k, v in t.items()})
     return out
 
-# %% ../nbs/03_trident.ipynb #6ee1123c
+# %% ../nbs/03_trident.ipynb #362895ac
 def merge_branches(detections: Sequence[dict], num_branches: int, iou_threshold: float = 0.5, max_detections: int = 100,
                    ranges=None) -> list[dict]:
     "Merge branch-major per-branch detections (`boxes`, `scores`, `labels`) into one dict per image with class-aware NMS."
