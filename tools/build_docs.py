@@ -14,11 +14,34 @@ def quarto_site() -> int:
     bin_ = Path(sys.executable).parent
     return subprocess.call([bin_ / "nbdev_docs"], cwd=ROOT)
 
+def skip_flags() -> set:
+    "The test flags of settings.ini (`tst_flags`) whose cells cannot run here, as `nbdev_test` skips them: all but detectron2 when it imports."
+    import configparser, importlib.util
+    c = configparser.ConfigParser(); c.read(ROOT / "settings.ini")
+    flags = set(c["DEFAULT"].get("tst_flags", "").split())
+    return flags - ({"detectron2"} if importlib.util.find_spec("detectron2") else set())
+
+def mark_skipped(nb, flags: set) -> int:
+    "Turn code cells flagged with one of `flags` (`#| detectron2`, ...) into markdown showing their code, not run."
+    n = 0
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code": continue
+        dirs = {l[3:].strip().split()[0] for l in c.source.splitlines() if l.startswith("#| ") and l[3:].strip()}
+        hit = sorted(dirs & flags)
+        if hit:
+            import nbformat
+            code = "\n".join(l for l in c.source.splitlines() if not l.startswith("#|"))
+            nb.cells[i] = nbformat.v4.new_markdown_cell(f"*Not run in this build (needs `{'`, `'.join(hit)}`):*\n\n```python\n{code}\n```")
+            n += 1
+    return n
+
 def execute(src: Path, dst: Path):
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     nb = nbformat.read(src, as_version=4)
+    skipped = mark_skipped(nb, skip_flags())
+    if skipped: print(f"  {skipped} cell(s) flagged {', '.join(sorted(skip_flags()))} shown but not run", flush=True)
     try: NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(src.parent)}}).execute()
     except CellExecutionError as e:
         raise SystemExit(f"docs build failed: {src.name}: a cell raised an error:\n{str(e)[-3000:]}")
