@@ -179,7 +179,7 @@ def run_demo(out: str | os.PathLike = "demo_data", seed: int = 0, quiet: bool = 
     say(f"demo data ready in {summary['seconds']} s")
     return summary
 
-# %% ../nbs/09_cli.ipynb #c5db33a0
+# %% ../nbs/09_cli.ipynb #f89ca2cf
 def cmd_demo(args) -> int:
     "Run the main job on the embedded demo data: make, check and split the shapes datasets, train, evaluate and predict."
     run_demo(args.out, args.seed)
@@ -292,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--images", metavar="DIR", help="folder the results' image paths are relative to (default: the current folder, then the file's folder)")
     sv.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N, mps (default auto)")
     sv.add_argument("--max-upload-mb", type=float, default=20.0, help="largest upload in MB (default 20)")
-    sv.add_argument("--max-pixels", type=int, default=40_000_000, help="largest upload in pixels (default 40000000)")
+    sv.add_argument("--max-pixels", type=int, help="largest upload in pixels (default inflame.serve.MAX_UPLOAD_PIXELS: 40 million)")
     sv.add_argument("--batch-window-ms", type=float, default=2.0, help="wait this long for concurrent requests to batch together (default 2)")
     sv.add_argument("--max-batch", type=int, help="most images per batch (default 16, but 1 for a detector on a CPU; 1: no batching)")
     sv.add_argument("--tile-above", type=int, help="detect: predict images whose longer side is over this many pixels tile by tile (default: 2 x tile size)")
