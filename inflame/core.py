@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
 
 # %% auto #0
-__all__ = ['REQUIRED', 'InflameError', 'ConfigError', 'DataError', 'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig',
-           'IOConfig', 'TrackConfig', 'ScaleConfig', 'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths',
-           'load_config', 'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open',
-           'atomic_write', 'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl',
-           'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device', 'get_logger', 'new_run_dir']
+__all__ = ['REQUIRED', 'PRECISIONS', 'InflameError', 'ConfigError', 'DataError', 'TaskConfig', 'DataConfig', 'ModelConfig',
+           'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig', 'TilesConfig', 'Config', 'config_from_dict',
+           'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config',
+           'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl',
+           'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype',
+           'get_logger', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -385,7 +386,7 @@ def load_state_dict_file(path: str | os.PathLike) -> dict:
         raise ConfigError(f"[model] weights = {str(path)!r}: not a state dict (names -> tensors); {expected}")
     return sd
 
-# %% ../nbs/00_core.ipynb #2e290145
+# %% ../nbs/00_core.ipynb #2b4eebd1
 def seed_everything(seed: int = 42, deterministic: bool = False) -> int:
     "Seed python, numpy and torch (all devices); with `deterministic`, also ask torch for deterministic kernels."
     import numpy as np, torch
@@ -413,6 +414,29 @@ def get_device(device: str = "auto"):
     except RuntimeError: raise ConfigError(f"device {device!r}: expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
     if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError(f"device {device!r}: CUDA is not available here")
     return d
+
+PRECISIONS = ("fp32", "bf16", "fp16", "auto")
+
+def native_cpu_bf16() -> bool:
+    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16 in /proc/cpuinfo); elsewhere bf16 is emulated and slow."
+    try: flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError: return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+def inference_dtype(precision: str, device) -> Any:
+    "The `torch.autocast` dtype for inference in `precision` on `device` (None: fp32); 'auto' is bf16 (fp16 on GPUs without bf16) where the hardware computes it natively, else fp32."
+    import torch
+    if precision not in PRECISIONS: raise ConfigError(f"precision = {precision!r}: expected one of {', '.join(map(repr, PRECISIONS))}")
+    kind = torch.device(device).type
+    if precision == "auto":
+        if kind == "cuda": precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        else: precision = "bf16" if kind == "cpu" and native_cpu_bf16() else "fp32"
+    if precision == "fp32": return None
+    if precision == "fp16" and kind != "cuda":
+        raise ConfigError(f"precision = 'fp16' needs a CUDA GPU (device is {device}); use 'bf16' or 'fp32'")
+    if not torch.amp.is_autocast_available(kind):
+        raise ConfigError(f"precision = {precision!r}: torch has no autocast on {kind}; use 'fp32'")
+    return torch.bfloat16 if precision == "bf16" else torch.float16
 
 def get_logger(name: str = "inflame", level: int | str = logging.INFO) -> logging.Logger:
     "A logger writing `time level message` lines to stderr (configured once)."
