@@ -11,7 +11,10 @@ What it does (every measurement in a fresh subprocess, so peak RSS is per run):
    calibrated on a few crops of the image so its outputs depend on the pixels), saved once and loaded by both tools;
 3. runs inflame's `sliced_predict` and SAHI's `get_sliced_prediction` on the same grid (overlap 0.25 gives the same
    tile starts in both: checked), timing the whole call (image read included, model load excluded); SAHI runs as
-   shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode();
+   shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode(); inflame in
+   fp32 (its default) and with `precision="bf16"` (autocast; about 2x on CPUs with AVX512-BF16/AMX), SAHI also inside
+   the same bf16 autocast (SAHI has no precision option: the call is wrapped) for an equal-precision comparison, and
+   inflame without its background tile reader (`prefetch=False`);
 4. compares the merged detections (same class, IoU >= 0.9) of inflame `nms` vs SAHI `NMS`/IOU and inflame `union`
    vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
 5. peak RSS of both tools on the scene at half the width and height and at full size (4x the pixels): PNG for both
@@ -117,6 +120,16 @@ def timed_model(m):
     m.register_forward_pre_hook(pre); m.register_forward_hook(post)
     return m
 
+def bf16_outputs(m):
+    "`m` under bf16 autocast, returning float outputs (SAHI converts outputs with `.numpy()`, which has no bfloat16)."
+    import torch
+    class AmpModel(torch.nn.Module):
+        def __init__(self, m): super().__init__(); self.m = m
+        def forward(self, x):
+            with torch.autocast("cpu", dtype=torch.bfloat16): out = self.m(x)
+            return [{k: (v.float() if v.is_floating_point() else v) for k, v in o.items()} for o in out]
+    return AmpModel(m).eval()
+
 def worker(a) -> dict:
     import torch
     if a.threads: torch.set_num_threads(a.threads)
@@ -128,7 +141,8 @@ def worker(a) -> dict:
     if a.tool == "inflame":
         from inflame.tiles import sliced_predict
         rec = sliced_predict(m, a.image, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
-                             score_threshold=a.score_threshold, labels=["a", "b"], allow_large=True, progress=False)
+                             score_threshold=a.score_threshold, labels=["a", "b"], allow_large=True, progress=False,
+                             precision=a.precision, prefetch=not a.no_prefetch)
         secs = time.perf_counter() - t0
         dets = [(d["label"], d["box"], d["score"]) for d in rec["detections"]]; W, H = rec["width"], rec["height"]
         raw = rec["sliced"]["raw_detections"]; tiles = rec["sliced"]["tiles"]
@@ -137,7 +151,7 @@ def worker(a) -> dict:
         Image.MAX_IMAGE_PIXELS = None
         from sahi.models.torchvision import TorchVisionDetectionModel
         from sahi.predict import get_sliced_prediction
-        dm = TorchVisionDetectionModel(model=m, confidence_threshold=a.score_threshold, device="cpu",
+        dm = TorchVisionDetectionModel(model=bf16_outputs(m) if a.precision == "bf16" else m, confidence_threshold=a.score_threshold, device="cpu",
                                        category_mapping={"1": "a", "2": "b"}, load_at_init=True)
         kind, metric = ("NMS", "IOU") if a.merge == "nms" else ("GREEDYNMM", "IOS")
         import contextlib
@@ -182,6 +196,7 @@ def main():
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--tool", choices=["inflame", "sahi"]); ap.add_argument("--image"); ap.add_argument("--weights")
     ap.add_argument("--merge", default="nms"); ap.add_argument("--sahi-no-grad", action="store_true")
+    ap.add_argument("--precision", default="fp32"); ap.add_argument("--no-prefetch", action="store_true")
     ap.add_argument("--width", type=int, default=8000); ap.add_argument("--height", type=int, default=6000)
     ap.add_argument("--tile", type=int, default=1024); ap.add_argument("--overlap", type=float, default=0.25)
     ap.add_argument("--batch-size", type=int, default=4); ap.add_argument("--score-threshold", type=float, default=0.3)
@@ -216,40 +231,69 @@ def main():
     common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size,
                   score_threshold=a.score_threshold, threads=a.threads or None)
     runs = {}
-    order = [("inflame", "nms", False, a.batch_size), ("sahi", "nms", False, 1), ("sahi", "nms", True, 1),
-             ("inflame", "nms", False, 1), ("inflame", "union", False, a.batch_size), ("sahi", "union", False, 1)]
-    for tool, merge, ng, bs in order:
-        key = f"{tool}:{merge}" + (":inference_mode" if ng else "") + (":batch1" if tool == "inflame" and bs == 1 else "")
-        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, **{**common, "batch_size": bs})
+    # (tool, merge, sahi in inference_mode, batch size, precision, prefetch)
+    order = [("inflame", "nms", False, a.batch_size, "fp32", True), ("sahi", "nms", False, 1, "fp32", True),
+             ("sahi", "nms", True, 1, "fp32", True), ("inflame", "nms", False, a.batch_size, "bf16", True),
+             ("sahi", "nms", True, 1, "bf16", True), ("inflame", "nms", False, a.batch_size, "fp32", False),
+             ("inflame", "nms", False, 1, "fp32", True),
+             ("inflame", "union", False, a.batch_size, "fp32", True), ("sahi", "union", False, 1, "fp32", True),
+             ("inflame", "union", False, a.batch_size, "bf16", True), ("sahi", "union", True, 1, "bf16", True)]
+    if a.quick: order = order[:5]
+    for tool, merge, ng, bs, prec, pf in order:
+        key = (f"{tool}:{merge}" + (":inference_mode" if ng and prec == "fp32" else "") + (":bf16" if prec == "bf16" else "")
+               + (":batch1" if tool == "inflame" and bs == 1 else "") + ("" if pf else ":no_prefetch"))
+        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, precision=prec, no_prefetch=not pf, **{**common, "batch_size": bs})
         r = runs[key]
         print(f"  {key:28} {r['seconds']:7.1f} s ({r['model_seconds']:5.1f} s in the model, {r['seconds'] - r['model_seconds']:5.1f} s outside)"
               f"  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak anon RSS {r['anon_peak_mb']:.0f} MB")
     res = {"config": {k: str(v) for k, v in vars(a).items()}, "same_grid": same_grid, "tiles": len(ours), "runs": {}}
-    print("\n| merge (inflame vs SAHI) | inflame MP/s | SAHI MP/s | ratio | SAHI in inference_mode MP/s | ratio | detections inflame / SAHI | same objects (IoU>=0.9) inflame->SAHI / SAHI->inflame |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\nthroughput (megapixels/s, image read and merge included) and detections; same objects = share of one side's boxes "
+          "with a box of the same class on the other at IoU >= 0.9")
+    print("| merge | inflame | MP/s | SAHI as shipped MP/s | ratio | SAHI run the same way MP/s | ratio | detections inflame / SAHI | same objects inflame->SAHI / SAHI->inflame |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for merge, sname in (("nms", "NMS/IOU"), ("union", "GREEDYNMM/IOS")):
-        o, s = runs[f"inflame:{merge}"], runs[f"sahi:{merge}"]
-        sn = runs.get(f"sahi:{merge}:inference_mode")
-        m1, m2 = match(o["detections"], s["detections"]), match(s["detections"], o["detections"])
-        print(f"| {merge} vs {sname} | {o['mp_per_s']:.2f} | {s['mp_per_s']:.2f} | {o['mp_per_s'] / s['mp_per_s']:.2f}x | "
-              + (f"{sn['mp_per_s']:.2f} | {o['mp_per_s'] / sn['mp_per_s']:.2f}x" if sn else "- | -")
-              + f" | {len(o['detections'])} / {len(s['detections'])} | {m1:.1%} / {m2:.1%} |")
-        res["runs"][merge] = {"inflame_mp_s": o["mp_per_s"], "sahi_mp_s": s["mp_per_s"], "ratio": o["mp_per_s"] / s["mp_per_s"],
-                              "outside_model_s": [o["seconds"] - o["model_seconds"], s["seconds"] - s["model_seconds"]],
-                              "sahi_inference_mode_mp_s": sn["mp_per_s"] if sn else None,
-                              "detections": [len(o["detections"]), len(s["detections"])], "match": [m1, m2],
-                              "inflame_raw_tile_boxes": o["raw"], "seconds": [o["seconds"], s["seconds"]]}
+        s0 = runs.get(f"sahi:{merge}")
+        for prec in ("fp32", "bf16"):
+            o = runs.get(f"inflame:{merge}" + (":bf16" if prec == "bf16" else ""))
+            same = runs.get(f"sahi:{merge}" + (":inference_mode" if prec == "fp32" else ":bf16"))
+            if not o or not s0: continue
+            ref = same or s0
+            m1, m2 = match(o["detections"], ref["detections"]), match(ref["detections"], o["detections"])
+            how = "fp32" if prec == "fp32" else 'precision="bf16"'
+            sm = "in inference_mode" if prec == "fp32" else "in the same bf16 autocast"
+            print(f"| {merge} vs {sname} | {how} | {o['mp_per_s']:.2f} | {s0['mp_per_s']:.2f} | **{o['mp_per_s'] / s0['mp_per_s']:.2f}x** | "
+                  + (f"{same['mp_per_s']:.2f} ({sm}) | {o['mp_per_s'] / same['mp_per_s']:.2f}x" if same else "- | -")
+                  + f" | {len(o['detections'])} / {len(ref['detections'])} | {m1:.1%} / {m2:.1%} |")
+            res["runs"][f"{merge}:{prec}"] = {"inflame_mp_s": o["mp_per_s"], "sahi_mp_s": s0["mp_per_s"], "ratio": o["mp_per_s"] / s0["mp_per_s"],
+                                             "sahi_same_way_mp_s": same["mp_per_s"] if same else None,
+                                             "ratio_same_way": o["mp_per_s"] / same["mp_per_s"] if same else None,
+                                             "outside_model_s": [o["seconds"] - o["model_seconds"], ref["seconds"] - ref["model_seconds"]],
+                                             "detections": [len(o["detections"]), len(ref["detections"])], "match": [m1, m2],
+                                             "seconds": [o["seconds"], s0["seconds"]]}
     for merge in ("nms", "union"):
+        if f"inflame:{merge}" not in runs or f"sahi:{merge}" not in runs: continue
         o, s_ = runs[f"inflame:{merge}"], runs[f"sahi:{merge}"]
         oo, so = o["seconds"] - o["model_seconds"], s_["seconds"] - s_["model_seconds"]
-        print(f"time outside the model ({merge}: reading, slicing, conversion, mapping, merging): inflame {oo:.1f} s, SAHI {so:.1f} s "
-              f"({so / max(oo, 1e-9):.1f}x); in the model: {o['model_seconds']:.1f} s vs {s_['model_seconds']:.1f} s")
+        print(f"time outside the model ({merge}, fp32: reading, slicing, conversion, mapping, merging; what a background reader "
+              f"hides is not counted): inflame {oo:.1f} s, SAHI {so:.1f} s; in the model: {o['model_seconds']:.1f} s vs {s_['model_seconds']:.1f} s")
+    f32, b16 = runs["inflame:nms"], runs.get("inflame:nms:bf16")
+    if b16:
+        s0 = runs["sahi:nms"]
+        print(f"inflame bf16 vs inflame fp32 (nms): {b16['mp_per_s'] / f32['mp_per_s']:.2f}x throughput, model {f32['model_seconds']:.1f} -> "
+              f"{b16['model_seconds']:.1f} s; same objects {match(b16['detections'], f32['detections']):.1%} / {match(f32['detections'], b16['detections']):.1%}"
+              f"; inflame bf16 vs SAHI as shipped (fp32): {match(b16['detections'], s0['detections']):.1%} / {match(s0['detections'], b16['detections']):.1%}"
+              " (this random detector's scores are nearly tied, so bf16 rounding changes which of overlapping boxes survive NMS)")
+        res["bf16_vs_fp32_match"] = [match(b16['detections'], f32['detections']), match(f32['detections'], b16['detections'])]
+    npf = runs.get("inflame:nms:no_prefetch")
+    if npf:
+        print(f"background tile reader: {f32['seconds']:.1f} s with, {npf['seconds']:.1f} s without ({npf['seconds'] / f32['seconds']:.2f}x); "
+              f"identical detections: {f32['detections'] == npf['detections']}")
     b1, s0, sn = runs.get("inflame:nms:batch1"), runs["sahi:nms"], runs["sahi:nms:inference_mode"]
     if b1:
         print(f"inflame nms with batch_size 1: {b1['mp_per_s']:.2f} MP/s = {b1['mp_per_s'] / s0['mp_per_s']:.2f}x SAHI as shipped, "
               f"{b1['mp_per_s'] / sn['mp_per_s']:.2f}x SAHI in inference_mode; same objects as batch {a.batch_size}: "
               f"{match(b1['detections'], runs['inflame:nms']['detections']):.1%}")
-        res["runs"]["nms"]["inflame_batch1_mp_s"] = b1["mp_per_s"]
+        res["runs"]["nms:fp32"]["inflame_batch1_mp_s"] = b1["mp_per_s"]
     if not a.no_rss:
         print("\npeak memory (MB): RssAnon sampled every 20 ms (the process's own allocations; shared libraries left out), "
               "'pipeline' = peak minus RssAnon after loading torch and the model; VmHWM = ru_maxrss (all resident pages)")

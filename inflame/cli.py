@@ -56,7 +56,7 @@ def format_counts(m: D.Manifest) -> str:
     lines.append(f"{'images':<{w}} " + " ".join(f"{len(m.split(s)):>6}" for s in splits))
     return "\n".join(lines)
 
-# %% ../nbs/09_cli.ipynb #35b7fbe2
+# %% ../nbs/09_cli.ipynb #0045aa6f
 TASK_MODULES = {"classify": "inflame.classify", "detect": "inflame.detect"}
 
 def task_module(kind: str):
@@ -138,7 +138,9 @@ def cmd_serve(args) -> int:
 def cmd_evaluate(args) -> int:
     "Evaluate a model on a dataset or manifest split; prints the metrics as JSON and writes plots with --out."
     mdir, meta = resolve_model(args.model)
-    opts = _options(args, "split", "out", "annotations", "batch_size", "device")
+    opts = _options(args, "split", "out", "annotations", "batch_size", "device", "precision")
+    if "precision" in opts and meta["task"] != "detect":
+        raise InflameError(f"--precision: for detection models; {mdir} is a {meta['task']} model")
     res = task_module(meta["task"]).evaluate(mdir, args.data, **opts)
     print(dumps_json(res), end="")
     return 0
@@ -181,7 +183,7 @@ def run_demo(out: str | os.PathLike = "demo_data", seed: int = 0, quiet: bool = 
     say(f"demo data ready in {summary['seconds']} s")
     return summary
 
-# %% ../nbs/09_cli.ipynb #48319475
+# %% ../nbs/09_cli.ipynb #cd72fb11
 def cmd_demo(args) -> int:
     "Run the main job on the embedded demo data: make, check and split the shapes datasets, train, evaluate and predict."
     run_demo(args.out, args.seed)
@@ -259,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="folder for the plots and metrics JSON")
     ev.add_argument("--batch-size", type=int)
     ev.add_argument("--device")
+    ev.add_argument("--precision", choices=["fp32", "bf16", "fp16", "auto"], help="detect: run the model under autocast (default fp32)")
     ev.set_defaults(func=cmd_evaluate)
     sw = sub.add_parser("sweep", help="hyperparameter sweep on Ray Tune with ASHA; writes results.csv and best.toml", description=cmd_sweep.__doc__)
     sw.add_argument("config", help="experiment config (.toml)")

@@ -734,7 +734,7 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_thres
             for p in paths[i:i + batch_size]: yield res.get(p) or {"image": str(p), "error": errs[p]}
     yield from _progress(gen(), len(paths), show)
 
-# %% ../nbs/04_detect.ipynb #1c12230a
+# %% ../nbs/04_detect.ipynb #ff9e9042
 def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
     "The images to evaluate (`{path, file_name, width, height}`), the COCO json, and the split name."
     p = Path(data)
@@ -767,7 +767,7 @@ def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
 
 def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, annotations: str | None = None,
              out: str | os.PathLike | None = None, batch_size: int = 4, device: str = "auto", test_branches: str | None = None,
-             progress: bool | None = None, **kw) -> dict:
+             progress: bool | None = None, precision: str = "fp32", **kw) -> dict:
     "COCO AP, AP50, AP75, APs/m/l and per-class AP of an exported model on `data` (see above); plots and metrics.json in `out`."
     model, meta = load_model(model_dir, device)
     if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
@@ -785,7 +785,7 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     t0 = time.time()
     for b in _progress(batches(), math.ceil(len(items) / max(1, batch_size)), show):
         ims = [D.load_image(it["path"]) for it in b]
-        for it, dets in zip(b, predict_images(model, ims, labels, 0.0)):
+        for it, dets in zip(b, predict_images(model, ims, labels, 0.0, precision)):
             for d in dets:
                 if d["label"] not in name_to_cat: continue
                 x0, y0, x1, y1 = d["box"]
