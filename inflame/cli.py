@@ -183,7 +183,7 @@ def run_demo(out: str | os.PathLike = "demo_data", seed: int = 0, quiet: bool = 
     say(f"demo data ready in {summary['seconds']} s")
     return summary
 
-# %% ../nbs/09_cli.ipynb #cd72fb11
+# %% ../nbs/09_cli.ipynb #09949945
 def cmd_demo(args) -> int:
     "Run the main job on the embedded demo data: make, check and split the shapes datasets, train, evaluate and predict."
     run_demo(args.out, args.seed)
@@ -303,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--batch-window-ms", type=float, default=2.0, help="wait this long for concurrent requests to batch together (default 2)")
     sv.add_argument("--max-batch", type=int, help="most images per batch (default 16, but 1 for a detector on a CPU; 1: no batching)")
     sv.add_argument("--tile-above", type=int, help="detect: predict images whose longer side is over this many pixels tile by tile (default: 2 x tile size)")
+    sv.add_argument("--precision", choices=["fp32", "bf16", "fp16", "auto"], default="fp32",
+                    help="detect: run the model under autocast (bf16: about 2x on CPUs with AVX512-BF16/AMX; default fp32)")
     sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="uvicorn log level (default info)")
     sv.set_defaults(func=cmd_serve)
     r = sub.add_parser("runs", help="list tracked runs, or `runs compare ID ID...`", description=cmd_runs.__doc__)

@@ -45,7 +45,7 @@ def _pickle_refused(f: Path) -> InflameError:
     return InflameError(f"{f}: a pickle (fastai export); loading it runs code stored in the file. Serve the model folder "
                         f"(safetensors weights) instead, or pass --trust (trust=True) if you trust where this file comes from")
 
-# %% ../nbs/08_serve.ipynb #5a254b7a
+# %% ../nbs/08_serve.ipynb #62584a30
 def _tiles_config(d: Path, meta: dict) -> TilesConfig:
     "The `[tiles]` settings `inflame predict --tile` uses: the run's config.toml, else the config in model.json, else the defaults."
     from inflame.core import load_config
@@ -60,9 +60,9 @@ def _tiles_config(d: Path, meta: dict) -> TilesConfig:
 
 class ServedModel:
     "An exported model loaded once, with the in-memory prediction of its task: `prepare` each image, `infer` a batch, `record` each result."
-    def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto"):
+    def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32"):
         d, meta, pkl = find_model(model)
-        self.model_dir, self.task, self.trust = d, meta["task"], trust
+        self.model_dir, self.task, self.trust, self.precision = d, meta["task"], trust, precision
         if self.task == "classify":
             from inflame import classify as C
             src = pkl
@@ -79,6 +79,10 @@ class ServedModel:
             self.model, self.meta = Det.load_model(d, device)
             self.device = next(self.model.parameters()).device
             self.background = "white"                 # as inflame.detect.predict decodes
+        if precision != "fp32":
+            if self.task != "detect": raise ConfigError(f"precision = {precision!r}: for detection models; {d} is a {self.task} model")
+            from inflame.core import inference_dtype
+            inference_dtype(precision, self.device)   # fails now, naming the value, rather than at the first request
         self.labels = [str(l) for l in self.meta["labels"]]
         self.score_threshold = float(self.meta.get("score_threshold", 0.05))
         self.tiles = _tiles_config(d, self.meta)
@@ -89,7 +93,7 @@ class ServedModel:
     def info(self) -> dict:
         "What is served: task, arch, labels, folder, device."
         return {"task": self.task, "arch": self.meta.get("arch"), "labels": self.labels, "model_dir": str(self.model_dir),
-                "device": str(self.device), "data_version": self.meta.get("data_version")}
+                "device": str(self.device), "precision": self.precision, "data_version": self.meta.get("data_version")}
 
     def warmup(self) -> float:
         "Run a small blank image through the model once (first calls are slow: allocations, kernel choice); returns the seconds it took."
@@ -112,7 +116,7 @@ class ServedModel:
         out = [None] * len(xs)
         for t in dict.fromkeys(thr):                  # one model call per distinct threshold (nearly always one)
             ix = [i for i, ti in enumerate(thr) if ti == t]
-            for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t)): out[i] = dets
+            for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t, self.precision)): out[i] = dets
         return out
 
     def record(self, name: str, size: tuple[int, int], out: Any, top_k: int | None = 3, **_) -> dict:
@@ -141,7 +145,7 @@ class ServedModel:
         tc = self.tiles
         rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
                              tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
-                             self.labels, allow_large=True, progress=False, background=self.background)
+                             self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision)
         rec["image"] = name
         return rec
 
@@ -651,7 +655,7 @@ async def _upload_from(request: Request, limit: int) -> tuple[bytes, str]:
         return body, request.query_params.get("name") or "upload"
     raise UploadError(f"Content-Type {ctype or '(none)'!r}: send multipart/form-data with a field 'file', or the image bytes with an image/* type", 415)
 
-# %% ../nbs/08_serve.ipynb #ba0f8131
+# %% ../nbs/08_serve.ipynb #93ba873f
 def default_max_batch(served: ServedModel) -> int:
     "Batch size limit where batching helps: 16, but 1 for a detector on a CPU (measured: no gain in throughput, a worse p99)."
     return 1 if served.task == "detect" and served.device.type == "cpu" else 16
@@ -660,7 +664,7 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
                max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
                tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
                image_root: str | os.PathLike | None = None, allowed_hosts: Sequence[str] | None = None,
-               title: str = "inflame", page_size: int = 48, warmup: bool = True) -> FastAPI:
+               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32") -> FastAPI:
     "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for a `results` file."
     import inflame
     if model_dir is None and results is None:
@@ -670,7 +674,7 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
         raise ConfigError(f"max_pixels = {max_pixels!r}: expected an integer >= 1")
     log = get_logger()
-    served = ServedModel(model_dir, trust, device) if model_dir is not None else None
+    served = ServedModel(model_dir, trust, device, precision) if model_dir is not None else None
     if served is not None and warmup: served.warmup()
     browser = ResultsBrowser(results, image_root) if results is not None else None
     max_bytes = int(max_upload_mb * 2**20)
@@ -850,13 +854,13 @@ def serve(model_dir: str | os.PathLike | None = None, host: str = "127.0.0.1", p
     uvicorn.run(app, host=host, port=port, log_level=log_level, limit_concurrency=max_concurrency, timeout_keep_alive=5,
                 server_header=False)
 
-# %% ../nbs/08_serve.ipynb #140e2716
+# %% ../nbs/08_serve.ipynb #4be3eb74
 def cli_serve(args: argparse.Namespace) -> int:
     "Run `inflame serve` with the arguments parsed by `inflame.cli`'s parser; returns 0 when the service stops."
     max_pixels = MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels
     serve(args.model, host=args.host, port=args.port, trust=args.trust, results=args.results, image_root=args.images,
           log_level=args.log_level, device=args.device, max_upload_mb=args.max_upload_mb, max_pixels=max_pixels,
-          batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above)
+          batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above, precision=args.precision)
     return 0
 
 def main(argv: Sequence[str] | None = None) -> int:
