@@ -13,7 +13,7 @@ What it does (every measurement in a fresh subprocess, so peak RSS is per run):
    tile starts in both: checked), timing the whole call (image read included, model load excluded); SAHI runs as
    shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode(); inflame in
    fp32 (its default) and with `precision="bf16"` (autocast; about 2x on CPUs with AVX512-BF16/AMX), SAHI also inside
-   the same bf16 autocast (SAHI has no precision option: the call is wrapped) for an equal-precision comparison, and
+   the same bf16 autocast (SAHI has no precision option: the model is wrapped in inflame's `autocast_inference`) for an equal-precision comparison, and
    inflame without its background tile reader (`prefetch=False`);
 4. compares the merged detections (same class, IoU >= 0.9) of inflame `nms` vs SAHI `NMS`/IOU and inflame `union`
    vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
@@ -121,12 +121,13 @@ def timed_model(m):
     return m
 
 def bf16_outputs(m):
-    "`m` under bf16 autocast, returning float outputs (SAHI converts outputs with `.numpy()`, which has no bfloat16)."
+    "`m` under bf16 autocast exactly as inflame runs it (heads in fp32), returning float outputs (SAHI calls `.numpy()`: no bfloat16)."
     import torch
+    from inflame.core import autocast_inference
     class AmpModel(torch.nn.Module):
         def __init__(self, m): super().__init__(); self.m = m
         def forward(self, x):
-            with torch.autocast("cpu", dtype=torch.bfloat16): out = self.m(x)
+            with autocast_inference(self.m, torch.bfloat16, "cpu"): out = self.m(x)
             return [{k: (v.float() if v.is_floating_point() else v) for k, v in o.items()} for o in out]
     return AmpModel(m).eval()
 
@@ -282,7 +283,7 @@ def main():
         print(f"inflame bf16 vs inflame fp32 (nms): {b16['mp_per_s'] / f32['mp_per_s']:.2f}x throughput, model {f32['model_seconds']:.1f} -> "
               f"{b16['model_seconds']:.1f} s; same objects {match(b16['detections'], f32['detections']):.1%} / {match(f32['detections'], b16['detections']):.1%}"
               f"; inflame bf16 vs SAHI as shipped (fp32): {match(b16['detections'], s0['detections']):.1%} / {match(s0['detections'], b16['detections']):.1%}"
-              " (this random detector's scores are nearly tied, so bf16 rounding changes which of overlapping boxes survive NMS)")
+              " (bf16 features move boxes a little; on this random detector near-tied scores also change which overlapping boxes survive NMS)")
         res["bf16_vs_fp32_match"] = [match(b16['detections'], f32['detections']), match(f32['detections'], b16['detections'])]
     npf = runs.get("inflame:nms:no_prefetch")
     if npf:

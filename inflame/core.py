@@ -16,7 +16,7 @@ __all__ = ['REQUIRED', 'PRECISIONS', 'InflameError', 'ConfigError', 'DataError',
            'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config',
            'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl',
            'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype',
-           'get_logger', 'new_run_dir']
+           'autocast_inference', 'get_logger', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -386,7 +386,7 @@ def load_state_dict_file(path: str | os.PathLike) -> dict:
         raise ConfigError(f"[model] weights = {str(path)!r}: not a state dict (names -> tensors); {expected}")
     return sd
 
-# %% ../nbs/00_core.ipynb #2b4eebd1
+# %% ../nbs/00_core.ipynb #8a2c8b3f
 def seed_everything(seed: int = 42, deterministic: bool = False) -> int:
     "Seed python, numpy and torch (all devices); with `deterministic`, also ask torch for deterministic kernels."
     import numpy as np, torch
@@ -437,6 +437,28 @@ def inference_dtype(precision: str, device) -> Any:
     if not torch.amp.is_autocast_available(kind):
         raise ConfigError(f"precision = {precision!r}: torch has no autocast on {kind}; use 'fp32'")
     return torch.bfloat16 if precision == "bf16" else torch.float16
+
+_FP32_HEADS = ("rpn.head", "roi_heads.box_predictor", "roi_heads.mask_predictor", "roi_heads.keypoint_predictor")
+
+@contextmanager
+def autocast_inference(model, dtype, device):
+    "`torch.autocast` to `dtype` (None: nothing) for a detector's inference, its prediction heads' outputs cast back to float32 so boxes decode in fp32."
+    import torch
+    if dtype is None: yield; return
+    def f32(x):
+        if torch.is_tensor(x): return x.float() if x.is_floating_point() else x
+        if isinstance(x, (list, tuple)): return type(x)(f32(v) for v in x)
+        if isinstance(x, dict): return {k: f32(v) for k, v in x.items()}
+        return x
+    hooks = []
+    for path in _FP32_HEADS:
+        mod = model
+        for name in path.split("."): mod = getattr(mod, name, None)
+        if isinstance(mod, torch.nn.Module): hooks.append(mod.register_forward_hook(lambda m, i, o: f32(o)))
+    try:
+        with torch.autocast(torch.device(device).type, dtype=dtype): yield
+    finally:
+        for h in hooks: h.remove()
 
 def get_logger(name: str = "inflame", level: int | str = logging.INFO) -> logging.Logger:
     "A logger writing `time level message` lines to stderr (configured once)."
