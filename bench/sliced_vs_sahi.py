@@ -14,7 +14,8 @@ What it does (every measurement in a fresh subprocess, so peak RSS is per run):
    shipped (its torchvision wrapper calls the model with autograd on) and inside torch.inference_mode(); inflame in
    fp32 (its default) and with `precision="bf16"` (autocast; about 2x on CPUs with AVX512-BF16/AMX), SAHI also inside
    the same bf16 autocast (SAHI has no precision option: the model is wrapped in inflame's `autocast_inference`) for an equal-precision comparison, and
-   inflame without its background tile reader (`prefetch=False`);
+   inflame without its background tile reader (`prefetch=False`). inflame runs with its defaults otherwise: the reader
+   thread also applies the detector's own resize (`resize_ahead`), and on a CPU the backbone is channels-last;
 4. compares the merged detections (same class, IoU >= 0.9) of inflame `nms` vs SAHI `NMS`/IOU and inflame `union`
    vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
 5. peak RSS of both tools on the scene at half the width and height and at full size (4x the pixels): PNG for both

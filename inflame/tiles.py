@@ -290,7 +290,7 @@ def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, 
         out_b.append(box); out_s.append(scores[g].max()); out_l.append(labels[g[0]])
     return {"boxes": np.array(out_b, np.float64).reshape(-1, 4), "scores": np.array(out_s, np.float64), "labels": np.array(out_l, np.int64)}
 
-# %% ../nbs/05_tiles.ipynb #7699fa32
+# %% ../nbs/05_tiles.ipynb #a3cd7e6d
 class _Bar:
     "A one-line progress bar on stderr (shown only on a terminal, or when asked)."
     def __init__(self, total: int, desc: str = "", show: bool | None = None):
@@ -313,23 +313,49 @@ def _torch_device(detector, device):
     p = next(iter(params()), None) if callable(params) else None
     return p.device if p is not None else torch.device("cpu")
 
-def _inputs(arrays: Sequence[np.ndarray], device) -> list:
-    "HxWx3 uint8 arrays as the 3xHxW float [0, 1] tensors torchvision detectors take."
+def _resize_ahead(detector) -> Callable | None:
+    "The detector's own input resize (a torchvision `GeneralizedRCNNTransform` in eval mode), to run before the call (in the reader thread); None if it has none."
+    try: from torchvision.models.detection.transform import GeneralizedRCNNTransform
+    except ImportError: return None
+    t = getattr(detector, "transform", None)
+    if not isinstance(t, GeneralizedRCNNTransform) or getattr(detector, "training", True) or t.fixed_size is not None: return None
+    def resize(x):
+        y = t.resize(x)[0]; h, w = y.shape[-2:]
+        s = min(t.min_size[-1] / min(h, w), t.max_size / max(h, w))   # what the model's own resize will do with y:
+        return y if (math.floor(float(h) * s), math.floor(float(w) * s)) == (h, w) else x   # nothing (else: leave it to the model)
+    return resize
+
+def _channels_last(detector, device) -> None:
+    "On a CPU, convert a torch detector's `backbone` and `rpn` to channels-last memory layout, in place (values unchanged; oneDNN convolutions then skip layout conversions)."
+    import torch
+    if torch.device(device).type != "cpu": return
+    for name in ("backbone", "rpn"):
+        mod = getattr(detector, name, None)
+        if isinstance(mod, torch.nn.Module): mod.to(memory_format=torch.channels_last)
+
+def _inputs(arrays: Sequence[np.ndarray], device, resize: Callable | None = None) -> list:
+    "HxWx3 uint8 arrays as the 3xHxW float [0, 1] tensors torchvision detectors take, resized by `resize` if given."
     import torch
     if torch.device(device).type == "cpu":   # numpy: no thread start-up cost for these element-wise steps
-        return [torch.from_numpy(np.divide(a.transpose(2, 0, 1), np.float32(255), dtype=np.float32)) for a in arrays]
-    # elsewhere move uint8 (4x less data) and convert on the device
-    return [torch.from_numpy(np.ascontiguousarray(a)).to(device).permute(2, 0, 1).float().div_(255) for a in arrays]
+        xs = [torch.from_numpy(np.divide(a.transpose(2, 0, 1), np.float32(255), dtype=np.float32)) for a in arrays]
+    else:                                    # elsewhere move uint8 (4x less data) and convert on the device
+        xs = [torch.from_numpy(np.ascontiguousarray(a)).to(device).permute(2, 0, 1).float().div_(255) for a in arrays]
+    if resize is not None:
+        with torch.inference_mode(): xs = [resize(x) for x in xs]
+    return xs
 
 def _numpy(v, dtype) -> np.ndarray:
     if hasattr(v, "detach"):
         v = v.detach(); v = (v.float() if v.is_floating_point() else v).cpu()   # bf16/fp16 outputs under autocast
     return np.asarray(v, dtype)
 
-def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    "Run `detector` on HxWx3 uint8 arrays (or tensors from `_inputs`) under autocast to `dtype` if given; returns (boxes, labels, scores) numpy arrays per image."
+def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None, sizes: Sequence[tuple[int, int]] | None = None
+                  ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Run `detector` on HxWx3 uint8 arrays (or tensors from `_inputs` of images of `sizes` (w, h), maybe resized) under
+    autocast to `dtype` if given; returns (boxes in the images' pixels, labels, scores) numpy arrays per image."""
     import torch
-    xs = list(arrays) if arrays and hasattr(arrays[0], "detach") else _inputs(arrays, device)
+    if arrays and hasattr(arrays[0], "detach"): xs = list(arrays)
+    else: xs, sizes = _inputs(arrays, device), [(a.shape[1], a.shape[0]) for a in arrays]
     with torch.inference_mode(), autocast_inference(detector, dtype, device): out = detector(xs)
     if not isinstance(out, (list, tuple)) or len(out) != len(xs):
         raise InflameError(f"the detector returned {type(out).__name__} for {len(xs)} images: expected a list of {len(xs)} dicts "
@@ -340,6 +366,9 @@ def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None) -> l
             raise InflameError(f"the detector returned {o!r:.80}: expected dicts with 'boxes' (N,4 xyxy), 'labels' and 'scores'")
         res.append(tuple(_numpy(o[k], dt).reshape(sh)
                          for k, dt, sh in (("boxes", np.float64, (-1, 4)), ("labels", np.int64, (-1,)), ("scores", np.float64, (-1,)))))
+    for (b, _, _), x, (w, h) in zip(res, xs, sizes or [(x.shape[-1], x.shape[-2]) for x in xs]):
+        if (x.shape[-1], x.shape[-2]) != (w, h):   # resized ahead: back to the image's pixels (as torchvision's postprocess does)
+            b *= np.array([w / x.shape[-1], h / x.shape[-2]] * 2, np.float32).astype(np.float64)
     return res
 
 def _prefetch(gen: Iterator, depth: int = 1) -> Iterator:
@@ -381,13 +410,13 @@ def label_name(i: int, labels: Sequence[str] | None) -> str:
     "The name of class id `i` (1-based, as detectors number classes) in `labels`, or the id as text."
     return labels[i - 1] if labels and 1 <= i <= len(labels) else str(int(i))
 
-# %% ../nbs/05_tiles.ipynb #119bdfcf
+# %% ../nbs/05_tiles.ipynb #5b668963
 def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 8,
                    merge: str = "nms", iou_threshold: float = 0.5, full_image: bool = False, score_threshold: float = 0.0,
                    labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
                    full_image_side: int = 1333, overview_side: int = 2048, skip_empty: bool = True, edge_eps: float = 2.0,
                    progress: bool | None = None, background: str = "white", progress_desc: str | None = None,
-                   precision: str = "fp32", prefetch: bool = True) -> dict:
+                   precision: str = "fp32", prefetch: bool = True, resize_ahead: bool = True, channels_last: bool = True) -> dict:
     "Detect objects in one (huge) image tile by tile; returns `{image, width, height, detections, counts, sliced}` with boxes in image pixels."
     _check_options(tile, overlap, batch_size, merge, iou_threshold, score_threshold)
     t0 = time.time()
@@ -400,7 +429,7 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
     B, S, L, T, ids = [], [], [], [], []
     tile_index = {b: i for i, b in enumerate(grid)}
     def collect(boxes, xs):
-        for box, (b, l, s) in zip(boxes, _run_detector(detector, xs, dev, dtype)):
+        for box, (b, l, s) in zip(boxes, _run_detector(detector, xs, dev, dtype, [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])):
             m = s >= score_threshold; b, l, s = b[m], l[m], s[m]
             x0, y0, x1, y1 = box
             b = b + np.array([x0, y0, x0, y0], np.float64)
@@ -409,6 +438,8 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
             B.append(b[ok]); S.append(s[ok]); L.append(l[ok]); T.append(np.tile(np.array(box, np.float64), (int(ok.sum()), 1)))
             ids.append(np.full(int(ok.sum()), tile_index[box]))
     on_cpu = dev.type == "cpu"; skipped = 0
+    resize = _resize_ahead(detector) if resize_ahead else None
+    if channels_last: _channels_last(detector, dev)
     def batches():   # (tile boxes, detector inputs, tiles read): runs ahead in a thread with prefetch
         nonlocal skipped
         boxes, arrs, n = [], [], 0
@@ -417,12 +448,12 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
             if skip_empty and arr.min() == arr.max(): skipped += 1; continue
             boxes.append(box); arrs.append(np.ascontiguousarray(arr))   # a copy of a band view: the band can go with the next
             if len(boxes) == batch_size:
-                yield boxes, (_inputs(arrs, dev) if on_cpu else arrs), n; boxes, arrs, n = [], [], 0
-        if boxes or n: yield boxes, (_inputs(arrs, dev) if on_cpu else arrs), n
+                yield boxes, (_inputs(arrs, dev, resize) if on_cpu else arrs), n; boxes, arrs, n = [], [], 0
+        if boxes or n: yield boxes, (_inputs(arrs, dev, resize) if on_cpu else arrs), n
     bar = _Bar(len(grid), progress_desc or Path(image).name, progress)
     try:
         for boxes, xs, n in (_prefetch(batches()) if prefetch else batches()):
-            if boxes: collect(boxes, xs)
+            if boxes: collect(boxes, xs if on_cpu else _inputs(xs, dev, resize))
             bar.update(n)
     finally: bar.close()
     if full_image:
