@@ -3,6 +3,7 @@
 
     python bench/sliced_vs_sahi.py                # 8000x6000 image, tile 1024, overlap 0.25, CPU
     python bench/sliced_vs_sahi.py --quick        # 4000x3000, a smoke run
+    python bench/sliced_vs_sahi.py --device cuda --threads 0 --batch-size 8   # on a GPU
 
 What it does (every measurement in a fresh subprocess, so peak RSS is per run):
 1. writes a synthetic aerial-like image (textured ground with a few thousand coloured shapes) as a PNG, row by row,
@@ -113,38 +114,40 @@ class AnonPeak:
     def stop(self) -> float:
         self._stop.set(); self._t.join(); self.peak = max(self.peak, self.now()); return self.peak
 
-def timed_model(m):
+def timed_model(m, cuda: bool = False):
     "Accumulate the seconds spent inside the model's forward (both tools call the same module)."
+    import torch
     m.forward_seconds = 0.0
-    def pre(mod, args): mod._t0 = time.perf_counter()
-    def post(mod, args, out): mod.forward_seconds += time.perf_counter() - mod._t0
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    def pre(mod, args): sync(); mod._t0 = time.perf_counter()
+    def post(mod, args, out): sync(); mod.forward_seconds += time.perf_counter() - mod._t0
     m.register_forward_pre_hook(pre); m.register_forward_hook(post)
     return m
 
-def bf16_outputs(m):
+def bf16_outputs(m, device: str = "cpu"):
     "`m` under bf16 autocast exactly as inflame runs it (heads in fp32), returning float outputs (SAHI calls `.numpy()`: no bfloat16)."
     import torch
     from inflame.core import autocast_inference
     class AmpModel(torch.nn.Module):
         def __init__(self, m): super().__init__(); self.m = m
         def forward(self, x):
-            with autocast_inference(self.m, torch.bfloat16, "cpu"): out = self.m(x)
+            with autocast_inference(self.m, torch.bfloat16, device): out = self.m(x)
             return [{k: (v.float() if v.is_floating_point() else v) for k, v in o.items()} for o in out]
     return AmpModel(m).eval()
 
 def worker(a) -> dict:
     import torch
     if a.threads: torch.set_num_threads(a.threads)
-    m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True))
-    with torch.inference_mode(): m([torch.rand(3, 256, 256)])          # warm up (first-call allocations)
+    m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True)); m.to(a.device)
+    with torch.inference_mode(): m([torch.rand(3, 256, 256, device=a.device)])          # warm up (first-call allocations)
     import gc; gc.collect()
-    timed_model(m); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak; W = H = None
+    timed_model(m, a.device.startswith("cuda")); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak; W = H = None
     t0 = time.perf_counter()
     if a.tool == "inflame":
         from inflame.tiles import sliced_predict
         rec = sliced_predict(m, a.image, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
                              score_threshold=a.score_threshold, labels=["a", "b"], allow_large=True, progress=False,
-                             precision=a.precision, prefetch=not a.no_prefetch)
+                             precision=a.precision, prefetch=not a.no_prefetch, device=a.device)
         secs = time.perf_counter() - t0
         dets = [(d["label"], d["box"], d["score"]) for d in rec["detections"]]; W, H = rec["width"], rec["height"]
         raw = rec["sliced"]["raw_detections"]; tiles = rec["sliced"]["tiles"]
@@ -153,7 +156,7 @@ def worker(a) -> dict:
         Image.MAX_IMAGE_PIXELS = None
         from sahi.models.torchvision import TorchVisionDetectionModel
         from sahi.predict import get_sliced_prediction
-        dm = TorchVisionDetectionModel(model=bf16_outputs(m) if a.precision == "bf16" else m, confidence_threshold=a.score_threshold, device="cpu",
+        dm = TorchVisionDetectionModel(model=bf16_outputs(m, a.device) if a.precision == "bf16" else m, confidence_threshold=a.score_threshold, device=a.device,
                                        category_mapping={"1": "a", "2": "b"}, load_at_init=True)
         kind, metric = ("NMS", "IOU") if a.merge == "nms" else ("GREEDYNMM", "IOS")
         import contextlib
@@ -199,6 +202,7 @@ def main():
     ap.add_argument("--tool", choices=["inflame", "sahi"]); ap.add_argument("--image"); ap.add_argument("--weights")
     ap.add_argument("--merge", default="nms"); ap.add_argument("--sahi-no-grad", action="store_true")
     ap.add_argument("--precision", default="fp32"); ap.add_argument("--no-prefetch", action="store_true")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N] for both tools (default cpu)")
     ap.add_argument("--width", type=int, default=8000); ap.add_argument("--height", type=int, default=6000)
     ap.add_argument("--tile", type=int, default=1024); ap.add_argument("--overlap", type=float, default=0.25)
     ap.add_argument("--batch-size", type=int, default=4); ap.add_argument("--score-threshold", type=float, default=0.3)
@@ -230,7 +234,7 @@ def main():
     same_grid = sorted(ours) == sorted(theirs)
     print(f"sahi {sahi.__version__}, torch {torch.__version__}, torchvision {torchvision.__version__}, {os.cpu_count()} CPUs; "
           f"{W}x{H}, tile {a.tile}, overlap {a.overlap}: {len(ours)} tiles, same grid in both tools: {same_grid}")
-    common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size,
+    common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, device=a.device,
                   score_threshold=a.score_threshold, threads=a.threads or None)
     runs = {}
     # (tool, merge, sahi in inference_mode, batch size, precision, prefetch)
