@@ -45,7 +45,7 @@ def _pickle_refused(f: Path) -> InflameError:
     return InflameError(f"{f}: a pickle (fastai export); loading it runs code stored in the file. Serve the model folder "
                         f"(safetensors weights) instead, or pass --trust (trust=True) if you trust where this file comes from")
 
-# %% ../nbs/08_serve.ipynb #62584a30
+# %% ../nbs/08_serve.ipynb #bbdb4752
 def _tiles_config(d: Path, meta: dict) -> TilesConfig:
     "The `[tiles]` settings `inflame predict --tile` uses: the run's config.toml, else the config in model.json, else the defaults."
     from inflame.core import load_config
@@ -145,7 +145,8 @@ class ServedModel:
         tc = self.tiles
         rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
                              tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
-                             self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision)
+                             self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision,
+                             channels_last=False)   # the batcher thread may be running this model: never re-layout it under it
         rec["image"] = name
         return rec
 
