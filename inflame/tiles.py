@@ -290,7 +290,7 @@ def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, 
         out_b.append(box); out_s.append(scores[g].max()); out_l.append(labels[g[0]])
     return {"boxes": np.array(out_b, np.float64).reshape(-1, 4), "scores": np.array(out_s, np.float64), "labels": np.array(out_l, np.int64)}
 
-# %% ../nbs/05_tiles.ipynb #a3cd7e6d
+# %% ../nbs/05_tiles.ipynb #1a3a5c1c
 class _Bar:
     "A one-line progress bar on stderr (shown only on a terminal, or when asked)."
     def __init__(self, total: int, desc: str = "", show: bool | None = None):
@@ -366,10 +366,10 @@ def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None, size
             raise InflameError(f"the detector returned {o!r:.80}: expected dicts with 'boxes' (N,4 xyxy), 'labels' and 'scores'")
         res.append(tuple(_numpy(o[k], dt).reshape(sh)
                          for k, dt, sh in (("boxes", np.float64, (-1, 4)), ("labels", np.int64, (-1,)), ("scores", np.float64, (-1,)))))
-    for (b, _, _), x, (w, h) in zip(res, xs, sizes or [(x.shape[-1], x.shape[-2]) for x in xs]):
-        if (x.shape[-1], x.shape[-2]) != (w, h):   # resized ahead: back to the image's pixels (as torchvision's postprocess does)
-            b *= np.array([w / x.shape[-1], h / x.shape[-2]] * 2, np.float32).astype(np.float64)
-    return res
+    def back(b, x, w, h):   # resized ahead: boxes back to the image's pixels (as torchvision's postprocess does)
+        if (x.shape[-1], x.shape[-2]) == (w, h): return b
+        return b * np.array([w / x.shape[-1], h / x.shape[-2]] * 2, np.float32).astype(np.float64)
+    return [(back(b, x, w, h), l, s) for (b, l, s), x, (w, h) in zip(res, xs, sizes or [(x.shape[-1], x.shape[-2]) for x in xs])]
 
 def _prefetch(gen: Iterator, depth: int = 1) -> Iterator:
     "Iterate `gen` in a background thread, at most `depth` items ahead: reading and decoding the next tiles overlap the detector."
