@@ -4,6 +4,7 @@
     python bench/sliced_vs_sahi.py                # 8000x6000 image, tile 1024, overlap 0.25, CPU
     python bench/sliced_vs_sahi.py --quick        # 4000x3000, a smoke run
     python bench/sliced_vs_sahi.py --device cuda --threads 0 --batch-size 8   # on a GPU
+    python bench/sliced_vs_sahi.py --model RUN --image BIG.png --tile 320 --coco COCO.json   # a trained inflame detector
 
 What it does (every measurement in a fresh subprocess, so peak RSS is per run):
 1. writes a synthetic aerial-like image (textured ground with a few thousand coloured shapes) as a PNG, row by row,
@@ -21,6 +22,8 @@ What it does (every measurement in a fresh subprocess, so peak RSS is per run):
    vs SAHI `GREEDYNMM`/IOS (SAHI's default), and prints megapixels/s side by side with the ratio;
 5. peak RSS of both tools on the scene at half the width and height and at full size (4x the pixels): PNG for both
    (inflame streams it) and JPEG for inflame (decoded whole, like every non-PNG format).
+With `--model` (an inflame run or model folder) both tools run that trained detector on `--image` instead of the
+synthetic scene (no memory runs), and `--coco` scores each run's merged boxes against the true boxes (AP50, counts).
 Runs use one torch thread by default (`--threads 0`: torch's default): on a shared machine it is faster and steadier.
 Needs `pip install sahi` (a dev requirement). Prints a table; `--json FILE` writes the figures.
 """
@@ -138,38 +141,49 @@ def bf16_outputs(m, device: str = "cpu"):
 def worker(a) -> dict:
     import torch
     if a.threads: torch.set_num_threads(a.threads)
-    m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True)); m.to(a.device)
-    with torch.inference_mode(): m([torch.rand(3, 256, 256, device=a.device)])          # warm up (first-call allocations)
-    import gc; gc.collect()
-    timed_model(m, a.device.startswith("cuda")); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak; W = H = None
-    t0 = time.perf_counter()
+    if a.model:
+        from inflame.cli import resolve_model
+        from inflame.detect import load_model
+        m, meta = load_model(resolve_model(a.model)[0], a.device); labels = [str(l) for l in meta["labels"]]
+    else:
+        m = build_model(); m.load_state_dict(torch.load(a.weights, weights_only=True)); m.to(a.device); labels = ["a", "b"]
+    from PIL import Image
+    Image.MAX_IMAGE_PIXELS = None
     if a.tool == "inflame":
         from inflame.tiles import sliced_predict
-        rec = sliced_predict(m, a.image, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
-                             score_threshold=a.score_threshold, labels=["a", "b"], allow_large=True, progress=False,
-                             precision=a.precision, prefetch=not a.no_prefetch, device=a.device)
-        secs = time.perf_counter() - t0
-        dets = [(d["label"], d["box"], d["score"]) for d in rec["detections"]]; W, H = rec["width"], rec["height"]
-        raw = rec["sliced"]["raw_detections"]; tiles = rec["sliced"]["tiles"]
+        def call(path):
+            rec = sliced_predict(m, path, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
+                                 score_threshold=a.score_threshold, labels=labels, allow_large=True, progress=False,
+                                 precision=a.precision, prefetch=not a.no_prefetch, device=a.device)
+            return [(d["label"], d["box"], d["score"]) for d in rec["detections"]], rec
     else:
-        from PIL import Image
-        Image.MAX_IMAGE_PIXELS = None
         from sahi.models.torchvision import TorchVisionDetectionModel
         from sahi.predict import get_sliced_prediction
-        dm = TorchVisionDetectionModel(model=bf16_outputs(m, a.device) if a.precision == "bf16" else m, confidence_threshold=a.score_threshold, device=a.device,
-                                       category_mapping={"1": "a", "2": "b"}, load_at_init=True)
-        kind, metric = ("NMS", "IOU") if a.merge == "nms" else ("GREEDYNMM", "IOS")
         import contextlib
-        ctx = torch.inference_mode() if a.sahi_no_grad else contextlib.nullcontext()
-        with ctx:
-            res = get_sliced_prediction(a.image, dm, slice_height=a.tile, slice_width=a.tile, overlap_height_ratio=a.overlap,
-                                        overlap_width_ratio=a.overlap, perform_standard_pred=False, postprocess_type=kind,
-                                        postprocess_match_metric=metric, postprocess_match_threshold=0.5, verbose=0,
-                                        batch_size=a.batch_size)
-        secs = time.perf_counter() - t0
-        dets = [(p.category.name, [float(v) for v in p.bbox.to_xyxy()], float(p.score.value)) for p in res.object_prediction_list]
-        with Image.open(a.image) as im: W, H = im.size
-        raw, tiles = None, None
+        dm = TorchVisionDetectionModel(model=bf16_outputs(m, a.device) if a.precision == "bf16" else m, confidence_threshold=a.score_threshold,
+                                       device=a.device, category_mapping={str(i + 1): l for i, l in enumerate(labels)}, load_at_init=True)
+        kind, metric = ("NMS", "IOU") if a.merge == "nms" else ("GREEDYNMM", "IOS")
+        def call(path):
+            with torch.inference_mode() if a.sahi_no_grad else contextlib.nullcontext():
+                res = get_sliced_prediction(str(path), dm, slice_height=a.tile, slice_width=a.tile, overlap_height_ratio=a.overlap,
+                                            overlap_width_ratio=a.overlap, perform_standard_pred=False, postprocess_type=kind,
+                                            postprocess_match_metric=metric, postprocess_match_threshold=0.5, verbose=0,
+                                            batch_size=a.batch_size)
+            return [(p.category.name, [float(v) for v in p.bbox.to_xyxy()], float(p.score.value)) for p in res.object_prediction_list], None
+    # warm up each tool on its own path (a 2x1-tile crop of the image): first-call costs (allocations, oneDNN kernels
+    # for each layout and batch shape, channels-last conversion) stay out of the timed run, as in a folder of images
+    warm = Path(tempfile.mkdtemp(prefix="warm_")) / "warm.png"
+    with Image.open(a.image) as im:
+        im.crop((0, 0, min(im.width, 2 * a.tile), min(im.height, a.tile))).convert("RGB").save(warm)
+    call(warm)
+    import gc; gc.collect()
+    timed_model(m, a.device.startswith("cuda")); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak
+    t0 = time.perf_counter()
+    dets, rec = call(a.image)
+    secs = time.perf_counter() - t0
+    if rec is not None: W, H, raw, tiles = rec["width"], rec["height"], rec["sliced"]["raw_detections"], rec["sliced"]["tiles"]
+    else:
+        with Image.open(a.image) as im: (W, H), raw, tiles = im.size, None, None
     return {"tool": a.tool, "image": str(a.image), "width": W, "height": H, "seconds": secs, "mp_per_s": W * H / 1e6 / secs,
             "model_seconds": m.forward_seconds, "rss_base_mb": base, "rss_peak_mb": _rss_mb(), "anon_base_mb": anon_base,
             "anon_peak_mb": anon.stop(), "detections": dets, "raw": raw, "tiles": tiles}
@@ -196,6 +210,13 @@ def match(a: list, b: list, thr: float = 0.9) -> float:
         hit += int((box_iou(A, torch.tensor(Bl)).max(1).values >= thr).sum())
     return hit / len(a)
 
+def score(dets: list, image: Path, W: int, H: int, coco: str, thr: float) -> tuple[float, int]:
+    "AP50 of merged detections `(label, box, score)` on `image` against the true boxes in `coco`, and the true count."
+    from inflame.tiles import evaluate_records
+    rec = {"image": str(image), "width": W, "height": H, "detections": [{"label": l, "box": b, "score": s} for l, b, s in dets]}
+    ev = evaluate_records([rec], coco, count_threshold=thr)
+    return ev["ap50"], ev["counts"][0]["true_total"]
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -205,12 +226,14 @@ def main():
     ap.add_argument("--device", default="cpu", help="cpu or cuda[:N] for both tools (default cpu)")
     ap.add_argument("--width", type=int, default=8000); ap.add_argument("--height", type=int, default=6000)
     ap.add_argument("--tile", type=int, default=1024); ap.add_argument("--overlap", type=float, default=0.25)
-    ap.add_argument("--batch-size", type=int, default=4); ap.add_argument("--score-threshold", type=float, default=0.3)
+    ap.add_argument("--batch-size", type=int, default=0, help="inflame's tiles per batch (default 0: its auto, 1 on a CPU, 8 on a GPU)"); ap.add_argument("--score-threshold", type=float, default=0.3)
     ap.add_argument("--threads", type=int, default=1, help="torch threads in both tools (0: torch's default)")
     ap.add_argument("--quick", action="store_true", help="4000x3000 and fewer runs")
     ap.add_argument("--no-rss", action="store_true", help="skip the memory runs")
     ap.add_argument("--work", default=None, help="folder for the images and weights (default: a temporary folder)")
     ap.add_argument("--json", default=None, help="write the figures here")
+    ap.add_argument("--model", default=None, help="an inflame run or model folder: both tools run this trained detector on --image")
+    ap.add_argument("--coco", default=None, help="with --model: COCO json with the image's true boxes (AP50 and counts per run)")
     a = ap.parse_args()
     if a.worker: print(json.dumps(worker(a))); return
     try: import sahi
@@ -218,15 +241,22 @@ def main():
     import torch, torchvision
     if a.quick: a.width, a.height = 4000, 3000
     work = Path(a.work or tempfile.mkdtemp(prefix="sliced_vs_sahi_")); work.mkdir(parents=True, exist_ok=True)
-    W, H = a.width, a.height
-    img, jpg = work / f"scene_{W}x{H}.png", work / f"scene_{W}x{H}.jpg"
-    img4, jpg4 = work / f"scene_{W // 2}x{H // 2}.png", work / f"scene_{W // 2}x{H // 2}.jpg"   # a quarter of the pixels
-    t = time.time()
-    if not img.exists(): write_scene(img, W, H, 0, jpg)
-    if not a.no_rss and not img4.exists(): write_scene(img4, W // 2, H // 2, 0, jpg4)
-    weights = work / "weights.pt"
-    if not weights.exists(): make_weights(img, weights)
-    print(f"images and weights ready in {time.time() - t:.0f} s ({work})")
+    if a.model:                                  # a trained detector on a real image: no synthetic scene, no memory runs
+        if not a.image: raise SystemExit("--model needs --image")
+        from PIL import Image
+        Image.MAX_IMAGE_PIXELS = None
+        img, weights, a.no_rss = Path(a.image), None, True
+        with Image.open(img) as im: W, H = im.size
+    else:
+        W, H = a.width, a.height
+        img, jpg = work / f"scene_{W}x{H}.png", work / f"scene_{W}x{H}.jpg"
+        img4, jpg4 = work / f"scene_{W // 2}x{H // 2}.png", work / f"scene_{W // 2}x{H // 2}.jpg"   # a quarter of the pixels
+        t = time.time()
+        if not img.exists(): write_scene(img, W, H, 0, jpg)
+        if not a.no_rss and not img4.exists(): write_scene(img4, W // 2, H // 2, 0, jpg4)
+        weights = work / "weights.pt"
+        if not weights.exists(): make_weights(img, weights)
+        print(f"images and weights ready in {time.time() - t:.0f} s ({work})")
     from inflame.tiles import tile_grid
     from sahi.slicing import get_slice_bboxes
     ours = tile_grid(W, H, a.tile, a.overlap)
@@ -234,24 +264,26 @@ def main():
     same_grid = sorted(ours) == sorted(theirs)
     print(f"sahi {sahi.__version__}, torch {torch.__version__}, torchvision {torchvision.__version__}, {os.cpu_count()} CPUs; "
           f"{W}x{H}, tile {a.tile}, overlap {a.overlap}: {len(ours)} tiles, same grid in both tools: {same_grid}")
-    common = dict(image=img, weights=weights, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, device=a.device,
+    common = dict(image=img, weights=weights, model=a.model, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, device=a.device,
                   score_threshold=a.score_threshold, threads=a.threads or None)
     runs = {}
     # (tool, merge, sahi in inference_mode, batch size, precision, prefetch)
     order = [("inflame", "nms", False, a.batch_size, "fp32", True), ("sahi", "nms", False, 1, "fp32", True),
              ("sahi", "nms", True, 1, "fp32", True), ("inflame", "nms", False, a.batch_size, "bf16", True),
              ("sahi", "nms", True, 1, "bf16", True), ("inflame", "nms", False, a.batch_size, "fp32", False),
-             ("inflame", "nms", False, 1, "fp32", True),
+             ("inflame", "nms", False, 4, "fp32", True),
              ("inflame", "union", False, a.batch_size, "fp32", True), ("sahi", "union", False, 1, "fp32", True),
              ("inflame", "union", False, a.batch_size, "bf16", True), ("sahi", "union", True, 1, "bf16", True)]
     if a.quick: order = order[:5]
     for tool, merge, ng, bs, prec, pf in order:
         key = (f"{tool}:{merge}" + (":inference_mode" if ng and prec == "fp32" else "") + (":bf16" if prec == "bf16" else "")
-               + (":batch1" if tool == "inflame" and bs == 1 else "") + ("" if pf else ":no_prefetch"))
+               + (":batch4" if tool == "inflame" and bs == 4 else "") + ("" if pf else ":no_prefetch"))
         runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, precision=prec, no_prefetch=not pf, **{**common, "batch_size": bs})
         r = runs[key]
+        if a.coco: r["ap50"], r["true_total"] = score(r["detections"], img, W, H, a.coco, a.score_threshold)
         print(f"  {key:28} {r['seconds']:7.1f} s ({r['model_seconds']:5.1f} s in the model, {r['seconds'] - r['model_seconds']:5.1f} s outside)"
-              f"  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak anon RSS {r['anon_peak_mb']:.0f} MB")
+              f"  {r['mp_per_s']:6.2f} MP/s  {len(r['detections']):6} detections  peak anon RSS {r['anon_peak_mb']:.0f} MB"
+              + (f"  AP50 {r['ap50']:.3f} ({r['true_total']} true objects)" if a.coco else ""))
     res = {"config": {k: str(v) for k, v in vars(a).items()}, "same_grid": same_grid, "tiles": len(ours), "runs": {}}
     print("\nthroughput (megapixels/s, image read and merge included) and detections; same objects = share of one side's boxes "
           "with a box of the same class on the other at IoU >= 0.9")
@@ -294,12 +326,12 @@ def main():
     if npf:
         print(f"background tile reader: {f32['seconds']:.1f} s with, {npf['seconds']:.1f} s without ({npf['seconds'] / f32['seconds']:.2f}x); "
               f"identical detections: {f32['detections'] == npf['detections']}")
-    b1, s0, sn = runs.get("inflame:nms:batch1"), runs["sahi:nms"], runs["sahi:nms:inference_mode"]
+    b1, s0, sn = runs.get("inflame:nms:batch4"), runs["sahi:nms"], runs["sahi:nms:inference_mode"]
     if b1:
-        print(f"inflame nms with batch_size 1: {b1['mp_per_s']:.2f} MP/s = {b1['mp_per_s'] / s0['mp_per_s']:.2f}x SAHI as shipped, "
-              f"{b1['mp_per_s'] / sn['mp_per_s']:.2f}x SAHI in inference_mode; same objects as batch {a.batch_size}: "
+        print(f"inflame nms with batch_size 4: {b1['mp_per_s']:.2f} MP/s = {b1['mp_per_s'] / s0['mp_per_s']:.2f}x SAHI as shipped, "
+              f"{b1['mp_per_s'] / sn['mp_per_s']:.2f}x SAHI in inference_mode; same objects as batch {a.batch_size or 'auto'}: "
               f"{match(b1['detections'], runs['inflame:nms']['detections']):.1%}")
-        res["runs"]["nms:fp32"]["inflame_batch1_mp_s"] = b1["mp_per_s"]
+        res["runs"]["nms:fp32"]["inflame_batch4_mp_s"] = b1["mp_per_s"]
     if not a.no_rss:
         print("\npeak memory (MB): RssAnon sampled every 20 ms (the process's own allocations; shared libraries left out), "
               "'pipeline' = peak minus RssAnon after loading torch and the model; VmHWM = ru_maxrss (all resident pages)")

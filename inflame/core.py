@@ -28,7 +28,7 @@ class ConfigError(InflameError):
 class DataError(InflameError):
     "A dataset, image or annotation file is wrong."
 
-# %% ../nbs/00_core.ipynb #9c215c9b
+# %% ../nbs/00_core.ipynb #716e4731
 @dataclass
 class TaskConfig:
     "`[task]`: what to train."
@@ -116,7 +116,7 @@ class TilesConfig:
     merge: Literal["nms", "union"] = "nms"  # how duplicates across seams are merged
     iou_threshold: float = 0.5
     full_image: bool = False                # also run the whole image downscaled and merge ("standard + sliced")
-    batch_size: int = 8
+    batch_size: int = 0                     # tiles per batch at prediction; 0 = auto: 1 on a CPU (batching tiles gains nothing there), 8 on a GPU
 
 @dataclass
 class Config:
@@ -179,7 +179,7 @@ def _did_you_mean(key: str, options: Iterable[str]) -> str:
 
 def _public_fields(cls): return [f for f in fields(cls) if not f.metadata.get("internal")]
 
-# %% ../nbs/00_core.ipynb #f38e6383
+# %% ../nbs/00_core.ipynb #03224a47
 def config_from_dict(d: dict, source: str = "<dict>", check_paths: bool = False) -> Config:
     "Build a validated `Config` from a nested dict (as read from TOML); `source` names the file in errors."
     if not isinstance(d, dict): raise ConfigError(f"{source}: expected a table of sections, got {type(d).__name__}")
@@ -226,6 +226,7 @@ def _check_ranges(cfg: Config, source: str):
     if cfg.model.branches < 1 or len(cfg.model.dilations) != cfg.model.branches:
         bad("model", "dilations", cfg.model.dilations, f"one dilation per branch ({cfg.model.branches} branches)")
     if not 0 <= cfg.tiles.overlap < 1: bad("tiles", "overlap", cfg.tiles.overlap, "a number in [0, 1)")
+    if cfg.tiles.batch_size < 0: bad("tiles", "batch_size", cfg.tiles.batch_size, "an integer >= 1, or 0 for auto (1 on a CPU, 8 on a GPU)")
     if cfg.scale.devices < 1 or cfg.scale.nodes < 1: bad("scale", "devices", cfg.scale.devices, "devices >= 1 and nodes >= 1")
 
 def check_config_paths(cfg: Config) -> Config:

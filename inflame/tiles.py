@@ -290,7 +290,7 @@ def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, 
         out_b.append(box); out_s.append(scores[g].max()); out_l.append(labels[g[0]])
     return {"boxes": np.array(out_b, np.float64).reshape(-1, 4), "scores": np.array(out_s, np.float64), "labels": np.array(out_l, np.int64)}
 
-# %% ../nbs/05_tiles.ipynb #1a3a5c1c
+# %% ../nbs/05_tiles.ipynb #376e73bb
 class _Bar:
     "A one-line progress bar on stderr (shown only on a terminal, or when asked)."
     def __init__(self, total: int, desc: str = "", show: bool | None = None):
@@ -398,8 +398,8 @@ def _prefetch(gen: Iterator, depth: int = 1) -> Iterator:
 
 def _check_options(tile, overlap, batch_size, merge, iou_threshold, score_threshold):
     check_tiling(tile, overlap)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ConfigError(f"batch_size = {batch_size!r}: expected an integer >= 1 (tiles per batch)")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 0:
+        raise ConfigError(f"batch_size = {batch_size!r}: expected an integer >= 1 (tiles per batch), or 0 for auto")
     if merge not in MERGES: raise ConfigError(f"merge = {merge!r}: expected one of {', '.join(map(repr, MERGES))}")
     if not isinstance(iou_threshold, (int, float)) or not 0 < iou_threshold <= 1:
         raise ConfigError(f"iou_threshold = {iou_threshold!r}: expected a number in (0, 1]")
@@ -410,8 +410,8 @@ def label_name(i: int, labels: Sequence[str] | None) -> str:
     "The name of class id `i` (1-based, as detectors number classes) in `labels`, or the id as text."
     return labels[i - 1] if labels and 1 <= i <= len(labels) else str(int(i))
 
-# %% ../nbs/05_tiles.ipynb #5b668963
-def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 8,
+# %% ../nbs/05_tiles.ipynb #3b51340e
+def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 0,
                    merge: str = "nms", iou_threshold: float = 0.5, full_image: bool = False, score_threshold: float = 0.0,
                    labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
                    full_image_side: int = 1333, overview_side: int = 2048, skip_empty: bool = True, edge_eps: float = 2.0,
@@ -422,6 +422,7 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
     t0 = time.time()
     r = Raster(image, allow_large, background)
     W, H = r.size; dev = _torch_device(detector, device); dtype = inference_dtype(precision, dev)
+    batch_size = batch_size or (1 if dev.type == "cpu" else 8)   # auto: batching tiles gains nothing on a CPU (measured)
     grid = tile_grid(W, H, tile, overlap)
     k_full = max(1, math.ceil(max(W, H) / full_image_side)) if full_image else None
     k_ov = max(1, math.ceil(max(W, H) / overview_side)) if overview else None
