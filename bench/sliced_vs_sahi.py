@@ -170,12 +170,9 @@ def worker(a) -> dict:
                                             postprocess_match_metric=metric, postprocess_match_threshold=0.5, verbose=0,
                                             batch_size=a.batch_size)
             return [(p.category.name, [float(v) for v in p.bbox.to_xyxy()], float(p.score.value)) for p in res.object_prediction_list], None
-    # warm up each tool on its own path (a 2x1-tile crop of the image): first-call costs (allocations, oneDNN kernels
-    # for each layout and batch shape, channels-last conversion) stay out of the timed run, as in a folder of images
-    warm = Path(tempfile.mkdtemp(prefix="warm_")) / "warm.png"
-    with Image.open(a.image) as im:
-        im.crop((0, 0, min(im.width, 2 * a.tile), min(im.height, a.tile))).convert("RGB").save(warm)
-    call(warm)
+    # warm up each tool on its own path (a small image made by the parent process): first-call costs (allocations, oneDNN
+    # kernels for each layout and batch shape, channels-last conversion) stay out of the timed run, as in a folder of images
+    call(a.warm)
     import gc; gc.collect()
     timed_model(m, a.device.startswith("cuda")); base = _rss_mb(); anon = AnonPeak(); anon_base = anon.peak
     t0 = time.perf_counter()
@@ -221,6 +218,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--tool", choices=["inflame", "sahi"]); ap.add_argument("--image"); ap.add_argument("--weights")
+    ap.add_argument("--warm", help=argparse.SUPPRESS)
     ap.add_argument("--merge", default="nms"); ap.add_argument("--sahi-no-grad", action="store_true")
     ap.add_argument("--precision", default="fp32"); ap.add_argument("--no-prefetch", action="store_true")
     ap.add_argument("--device", default="cpu", help="cpu or cuda[:N] for both tools (default cpu)")
@@ -246,7 +244,10 @@ def main():
         from PIL import Image
         Image.MAX_IMAGE_PIXELS = None
         img, weights, a.no_rss = Path(a.image), None, True
-        with Image.open(img) as im: W, H = im.size
+        warm = work / f"warm_{img.stem}.png"
+        with Image.open(img) as im:
+            W, H = im.size
+            im.crop((0, 0, min(W, 2 * a.tile), min(H, a.tile))).convert("RGB").save(warm)
     else:
         W, H = a.width, a.height
         img, jpg = work / f"scene_{W}x{H}.png", work / f"scene_{W}x{H}.jpg"
@@ -256,6 +257,8 @@ def main():
         if not a.no_rss and not img4.exists(): write_scene(img4, W // 2, H // 2, 0, jpg4)
         weights = work / "weights.pt"
         if not weights.exists(): make_weights(img, weights)
+        warm = work / "warm.png"
+        if not warm.exists(): write_scene(warm, 2 * a.tile, a.tile, 1)
         print(f"images and weights ready in {time.time() - t:.0f} s ({work})")
     from inflame.tiles import tile_grid
     from sahi.slicing import get_slice_bboxes
@@ -264,7 +267,7 @@ def main():
     same_grid = sorted(ours) == sorted(theirs)
     print(f"sahi {sahi.__version__}, torch {torch.__version__}, torchvision {torchvision.__version__}, {os.cpu_count()} CPUs; "
           f"{W}x{H}, tile {a.tile}, overlap {a.overlap}: {len(ours)} tiles, same grid in both tools: {same_grid}")
-    common = dict(image=img, weights=weights, model=a.model, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, device=a.device,
+    common = dict(image=img, weights=weights, model=a.model, warm=warm, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, device=a.device,
                   score_threshold=a.score_threshold, threads=a.threads or None)
     runs = {}
     # (tool, merge, sahi in inference_mode, batch size, precision, prefetch)
@@ -320,7 +323,8 @@ def main():
         print(f"inflame bf16 vs inflame fp32 (nms): {b16['mp_per_s'] / f32['mp_per_s']:.2f}x throughput, model {f32['model_seconds']:.1f} -> "
               f"{b16['model_seconds']:.1f} s; same objects {match(b16['detections'], f32['detections']):.1%} / {match(f32['detections'], b16['detections']):.1%}"
               f"; inflame bf16 vs SAHI as shipped (fp32): {match(b16['detections'], s0['detections']):.1%} / {match(s0['detections'], b16['detections']):.1%}"
-              " (bf16 features move boxes a little; on this random detector near-tied scores also change which overlapping boxes survive NMS)")
+              + (" (bf16 features move boxes a little)" if a.model else
+                 " (bf16 features move boxes a little; on this random detector near-tied scores also change which overlapping boxes survive NMS)"))
         res["bf16_vs_fp32_match"] = [match(b16['detections'], f32['detections']), match(f32['detections'], b16['detections'])]
     npf = runs.get("inflame:nms:no_prefetch")
     if npf:
