@@ -410,7 +410,7 @@ def label_name(i: int, labels: Sequence[str] | None) -> str:
     "The name of class id `i` (1-based, as detectors number classes) in `labels`, or the id as text."
     return labels[i - 1] if labels and 1 <= i <= len(labels) else str(int(i))
 
-# %% ../nbs/05_tiles.ipynb #3b51340e
+# %% ../nbs/05_tiles.ipynb #5b1d3eb7
 def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 0,
                    merge: str = "nms", iou_threshold: float = 0.5, full_image: bool = False, score_threshold: float = 0.0,
                    labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
@@ -438,8 +438,10 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
             ok = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
             B.append(b[ok]); S.append(s[ok]); L.append(l[ok]); T.append(np.tile(np.array(box, np.float64), (int(ok.sum()), 1)))
             ids.append(np.full(int(ok.sum()), tile_index[box]))
-    on_cpu = dev.type == "cpu"; skipped = 0
+    skipped = 0
     resize = _resize_ahead(detector) if resize_ahead else None
+    prep = lambda arrs: _inputs(arrs, dev, resize)   # on a CPU in the reader thread; elsewhere on the device, in this one
+    on_cpu = dev.type == "cpu"
     if channels_last: _channels_last(detector, dev)
     def batches():   # (tile boxes, detector inputs, tiles read): runs ahead in a thread with prefetch
         nonlocal skipped
@@ -449,12 +451,12 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
             if skip_empty and arr.min() == arr.max(): skipped += 1; continue
             boxes.append(box); arrs.append(np.ascontiguousarray(arr))   # a copy of a band view: the band can go with the next
             if len(boxes) == batch_size:
-                yield boxes, (_inputs(arrs, dev, resize) if on_cpu else arrs), n; boxes, arrs, n = [], [], 0
-        if boxes or n: yield boxes, (_inputs(arrs, dev, resize) if on_cpu else arrs), n
+                yield boxes, (prep(arrs) if on_cpu else arrs), n; boxes, arrs, n = [], [], 0
+        if boxes or n: yield boxes, (prep(arrs) if on_cpu else arrs), n
     bar = _Bar(len(grid), progress_desc or Path(image).name, progress)
     try:
         for boxes, xs, n in (_prefetch(batches()) if prefetch else batches()):
-            if boxes: collect(boxes, xs if on_cpu else _inputs(xs, dev, resize))
+            if boxes: collect(boxes, xs if on_cpu else prep(xs))
             bar.update(n)
     finally: bar.close()
     if full_image:
