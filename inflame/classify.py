@@ -24,16 +24,15 @@ from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
                           get_device, get_logger, load_state_dict_file, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
+from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, run, write_metrics
 
 # %% auto #0
-__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'DEMO_CONFIG', 'small_cnn', 'resolve_arch',
+__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'small_cnn', 'resolve_arch',
            'pretrained_weights_file', 'url_reachable', 'ensure_pretrained', 'load_matching', 'ArchFactory', 'LoadRGB',
            'aug_options', 'manifest_items', 'classify_dataloaders', 'FocalLoss', 'FocalLossFlat', 'class_weights',
-           'make_loss', 'Autocast', 'macro_f1', 'build_learner', 'rng_state', 'set_rng_state', 'save_checkpoint',
-           'load_checkpoint', 'write_metrics', 'plot_losses', 'plot_confusion', 'plot_top_losses', 'plot_lr_find',
-           'classification_metrics', 'build_model', 'export_model', 'preprocess_image', 'ClassifierModel', 'load_model',
-           'iter_probabilities', 'predict', 'eval_items', 'evaluate', 'EpochRecorder', 'prepare_manifest', 'find_lr',
-           'train', 'demo']
+           'make_loss', 'macro_f1', 'build_learner', 'plot_confusion', 'plot_top_losses', 'classification_metrics',
+           'build_model', 'export_model', 'preprocess_image', 'ClassifierModel', 'load_model', 'iter_probabilities',
+           'predict', 'eval_items', 'evaluate', 'prepare_manifest', 'ClassifyTask', 'train', 'demo']
 
 # %% ../nbs/02_classify.ipynb #182702da
 def _did_you_mean(name: str, options) -> str:
@@ -223,17 +222,6 @@ def make_loss(cfg: Config, train_labels: Sequence[str], labels: Sequence[str]) -
     return CrossEntropyLossFlat(weight=w, label_smoothing=t.label_smoothing)
 
 # %% ../nbs/02_classify.ipynb #44978d65
-class Autocast(Callback):
-    "bfloat16 autocast on a non-CUDA device (fastai's `MixedPrecision` is CUDA-only; bf16 needs no gradient scaling)."
-    order = 10
-    def __init__(self, device_type: str = "cpu", dtype=torch.bfloat16): self.device_type, self.dtype, self._ac = device_type, dtype, None
-    def before_batch(self):
-        self._ac = torch.autocast(self.device_type, dtype=self.dtype); self._ac.__enter__()
-    def after_pred(self): self.learn.pred = to_float(self.pred)
-    def after_loss(self):
-        if self._ac is not None: self._ac.__exit__(None, None, None); self._ac = None
-    after_cancel_batch = after_loss
-
 def macro_f1(n_classes: int):
     "fastai metric: F1 averaged over all `n_classes` classes (sklearn `f1_score(average='macro')`, 0 for a class never seen)."
     import sklearn.metrics as skm
@@ -276,57 +264,7 @@ def build_learner(cfg: Config, dls: DataLoaders, path: str | os.PathLike = ".", 
     return learn
 
 # %% ../nbs/02_classify.ipynb #283009cc
-METRIC_COLUMNS = ["epoch", "phase", "train_loss", "valid_loss", "accuracy", "error_rate", "macro_f1", "lr", "seconds"]
-
-def rng_state(dls: DataLoaders | None = None) -> dict:
-    "The states of python's, numpy's and torch's generators (and of the `DataLoaders`' own shuffling generators)."
-    s = {"python": random.getstate(), "numpy": [a.tolist() if isinstance(a, np.ndarray) else a for a in np.random.get_state()],
-         "torch": torch.get_rng_state()}
-    if torch.cuda.is_available(): s["cuda"] = torch.cuda.get_rng_state_all()
-    if dls is not None: s["loaders"] = [dl.rng.getstate() for dl in dls.loaders]
-    return s
-
-def set_rng_state(s: dict, dls: DataLoaders | None = None):
-    "Restore generator states saved by `rng_state`."
-    random.setstate(s["python"])
-    n = s["numpy"]; np.random.set_state((n[0], np.array(n[1], dtype=np.uint32), *n[2:]))
-    torch.set_rng_state(s["torch"])
-    if "cuda" in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s["cuda"])
-    if dls is not None:
-        for dl, st in zip(dls.loaders, s.get("loaders", [])): dl.rng.setstate(st)
-
-def _plain(o):
-    "fastcore `L`s -> lists, numpy scalars -> python numbers (so `torch.load(weights_only=True)` reads the checkpoint)."
-    if isinstance(o, L): o = list(o)
-    if isinstance(o, dict): return {k: _plain(v) for k, v in o.items()}
-    if isinstance(o, list): return [_plain(v) for v in o]
-    if isinstance(o, tuple): return tuple(_plain(v) for v in o)
-    if isinstance(o, np.generic): return o.item()
-    if isinstance(o, np.ndarray): return o.tolist()
-    return o
-
-def save_checkpoint(path: str | os.PathLike, learn: Learner, **info) -> Path:
-    "Atomically write model + optimizer state + generator states + `info` (epochs done, metric rows, ...) to `path`."
-    state = {"format": "inflame-checkpoint/1", **_plain(info), "model": learn.model.state_dict(),
-             "opt": _plain(learn.opt.state_dict()) if learn.opt is not None else None, "rng": rng_state(learn.dls)}
-    with atomic_open(path, "wb") as f: torch.save(state, f)
-    return Path(path)
-
-def load_checkpoint(path: str | os.PathLike, device="cpu") -> dict:
-    "Read a checkpoint written by `save_checkpoint` (tensors only, no code is unpickled)."
-    path = Path(path)
-    if not path.is_file(): raise InflameError(f"{path}: no checkpoint to resume from")
-    try: ck = torch.load(path, map_location=device, weights_only=True)
-    except Exception as e: raise InflameError(f"{path}: cannot read the checkpoint ({type(e).__name__}: {e})") from None
-    if not isinstance(ck, dict) or ck.get("format") != "inflame-checkpoint/1": raise InflameError(f"{path}: not an inflame checkpoint")
-    return ck
-
-def write_metrics(path: str | os.PathLike, rows: list) -> Path:
-    "Atomically write the per-epoch rows as CSV."
-    import csv, io
-    buf = io.StringIO(); w = csv.DictWriter(buf, METRIC_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader(); w.writerows(rows)
-    return atomic_write(path, buf.getvalue())
+METRIC_COLUMNS = ["epoch", "phase", "train_loss", "valid_loss", "accuracy", "error_rate", "macro_f1", "lr", "seconds"]   # metrics.csv of a classification run
 
 # %% ../nbs/02_classify.ipynb #b67f118d
 def _figure(w: float, h: float):
@@ -337,16 +275,6 @@ def _save_png(fig, path, dpi: int = 80) -> Path:
     import io
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     return atomic_write(path, buf.getvalue())
-
-def plot_losses(rows: list, path: str | os.PathLike) -> Path:
-    "Train/valid loss and valid accuracy / macro F1 per epoch."
-    fig = _figure(7, 2.8); a1, a2 = fig.subplots(1, 2)
-    e = [r["epoch"] for r in rows]
-    a1.plot(e, [r["train_loss"] for r in rows], "o-", label="train"); a1.plot(e, [r["valid_loss"] for r in rows], "o-", label="valid")
-    a1.set_title("loss"); a1.set_xlabel("epoch"); a1.legend()
-    a2.plot(e, [r["accuracy"] for r in rows], "o-", label="accuracy"); a2.plot(e, [r["macro_f1"] for r in rows], "o-", label="macro F1")
-    a2.set_ylim(0, 1.02); a2.set_title("valid"); a2.set_xlabel("epoch"); a2.legend()
-    return _save_png(fig, path)
 
 def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, title: str = "confusion matrix") -> Path:
     "The confusion matrix (rows: actual, columns: predicted) with counts."
@@ -378,12 +306,6 @@ def plot_top_losses(items: list, path: str | os.PathLike, background: str = "whi
     buf = io.BytesIO(); grid.quantize(128).save(buf, format="PNG", optimize=True)     # palette PNG: a small file
     return atomic_write(path, buf.getvalue())
 
-def plot_lr_find(lrs: Sequence[float], losses: Sequence[float], suggestion: float, path: str | os.PathLike) -> Path:
-    "Loss against learning rate from fastai's LR finder, with the suggested rate."
-    fig = _figure(4, 2.8); ax = fig.subplots()
-    ax.plot(lrs, losses); ax.set_xscale("log"); ax.axvline(suggestion, color="red", ls="--", label=f"{suggestion:.2e}")
-    ax.set_xlabel("learning rate"); ax.set_ylabel("loss"); ax.set_title("LR finder"); ax.legend()
-    return _save_png(fig, path)
 
 # %% ../nbs/02_classify.ipynb #575bc6dc
 def classification_metrics(y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str]) -> dict:
@@ -620,38 +542,6 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     return res
 
 # %% ../nbs/02_classify.ipynb #1c15f939
-class EpochRecorder(Callback):
-    "Per-epoch bookkeeping of an inflame run: a metrics row, the valid predictions and a checkpoint; skips epochs done before a resume."
-    order = 70      # after fastai's Recorder (50) and ProgressCallback (60)
-    def __init__(self, run: "_RunState", offset: int = 0, skip: int = 0, phase: str = ""):
-        self.run, self.offset, self.skip, self.phase = run, offset, skip, phase
-    def before_epoch(self):
-        if self.epoch < self.skip:
-            self._logger, self.learn.logger = self.learn.logger, noop
-            raise CancelEpochException
-        self.t0 = time.time()
-    def before_validate(self): self._p, self._t = [], []
-    def after_batch(self):
-        if not self.training and len(self.yb): self._p.append(self.pred.detach().float().cpu()); self._t.append(self.yb[0].detach().cpu())
-    def after_epoch(self):
-        if self.epoch < self.skip:
-            self.learn.logger = self._logger; self.recorder.values.pop(); self.recorder.iters.pop()
-            return
-        vals = dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1]))
-        row = {"epoch": self.offset + self.epoch, "phase": self.phase, **{{"f1_score": "macro_f1"}.get(k, k): float(v) for k, v in vals.items()},
-               "lr": float(self.opt.hypers[-1]["lr"]), "seconds": round(time.time() - self.t0, 3)}
-        self.run.epoch_done(self.learn, row, torch.cat(self._p), torch.cat(self._t))
-
-class _RunState:
-    "What a run keeps across epochs: metric rows, last valid predictions, and what goes into each checkpoint."
-    def __init__(self, run_dir: Path, rows: list, info: dict, write: bool = True):
-        self.run_dir, self.rows, self.info, self.valid_preds, self.write = run_dir, rows, info, None, write
-    def epoch_done(self, learn, row, preds, targs):
-        self.rows.append(row); self.valid_preds = (preds, targs)
-        if not self.write: return   # not rank 0 of a distributed run
-        write_metrics(self.run_dir / "metrics.csv", self.rows)
-        save_checkpoint(self.run_dir / "checkpoints" / "last.pth", learn, epochs_done=row["epoch"] + 1, rows=self.rows, **self.info)
-
 def prepare_manifest(cfg: Config) -> tuple[Manifest, list]:
     "The run's split and the images left out: `[data] manifest` if set, else made from `[data] path` (never re-split)."
     d, skipped = cfg.data, []
@@ -664,139 +554,70 @@ def prepare_manifest(cfg: Config) -> tuple[Manifest, list]:
                                    bad_images=d.bad_images, progress=_in_notebook())
     missing = [r["path"] for r in m.rows if not m.path_of(r).is_file()]
     if missing: raise DataError(f"{m.root}: {len(missing)} image(s) of the manifest not found, e.g. {missing[0]} (is [data] path the folder the manifest is relative to?)")
+    if len(m.labels) < 2: raise DataError(f"{m.root}: only one class ({', '.join(m.labels) or 'none'}): a classifier needs at least two class folders")
     return m, skipped
 
-def _phases(cfg: Config, lr: float) -> list[dict]:
-    t = cfg.train
-    if t.schedule == "one_cycle": return [dict(name="one_cycle", epochs=t.epochs, lr=lr, freeze=False, kw={})]
-    return [dict(name="frozen", epochs=t.freeze_epochs, lr=slice(lr), freeze=True, kw=dict(pct_start=0.99)),
-            dict(name="unfrozen", epochs=t.epochs, lr=slice(lr / 2 / 100, lr / 2), freeze=False, kw=dict(pct_start=0.3, div=5.0))]
+class ClassifyTask(Task):
+    "The classification task's builders for `inflame.learn.run`: a fastai `vision_learner` on a split manifest."
+    kind, monitor, mode, collect_preds, metric_names = "classify", "accuracy", "max", True, {"f1_score": "macro_f1"}
 
-def find_lr(learn: Learner, path: str | os.PathLike | None = None) -> float:
-    "fastai's LR finder (weights restored after); returns the 'valley' suggestion and plots to `path`."
-    s = learn.lr_find(show_plot=False)
-    lr = float(s.valley)
-    if path: plot_lr_find([float(x) for x in learn.recorder.lrs], [float(x) for x in learn.recorder.losses], lr, path)
-    return lr
+    def check(self, cfg: Config) -> None:
+        "Arch, starting weights and augmentation options, before any folder is made."
+        a = resolve_arch(cfg.model.arch)
+        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
+        elif cfg.model.pretrained and a["source"] == "torchvision": ensure_pretrained(a["name"])
+        if cfg.train.augment: aug_options(cfg.train.aug)
 
-def _peak_rss_mb() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(r / (2**20 if sys.platform == "darwin" else 2**10), 1)
+    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[Manifest, dict]:
+        "The run's manifest (a run folder's own when resuming) and the images left out."
+        if manifest is not None: return _rooted(read_manifest(manifest), cfg.data.path), {}
+        m, skipped = prepare_manifest(cfg)
+        return m, {"skipped": skipped, "fresh": not cfg.data.manifest}
+
+    def learner(self, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner:
+        "`build_learner` on the manifest's train and valid rows."
+        device = get_device(cfg.train.device)
+        dls = classify_dataloaders(m, cfg, device)
+        learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
+        get_logger().info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
+                          f"{len(m.labels)} classes, {device}, {cfg.train.precision}")
+        return learn
+
+    def finish(self, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state) -> dict:
+        "Valid metrics, confusion matrix, top losses, the export, the test split's evaluation."
+        import inflame, fastai
+        labels, valid, dls = m.labels, manifest_items(m, "valid"), learn.dls
+        logits, targs = state.valid_preds if state.valid_preds is not None else learn.get_preds(dl=dls.valid, act=noop)[:2]
+        probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
+        vm = classification_metrics(yt, yp, labels)
+        plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
+        losses = -torch.log(probs[torch.arange(len(yt)), torch.tensor(yt)].clamp(min=1e-12))
+        top = [{"image": valid[i][0], "label": labels[yt[i]], "predicted": labels[yp[i]], "probability": float(probs[i, yp[i]]),
+                "loss": float(losses[i])} for i in losses.argsort(descending=True)[:9].tolist()]
+        plot_top_losses(top, run_dir / "top_losses.png", cfg.data.background)
+        a = resolve_arch(cfg.model.arch)
+        meta = {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": labels,
+                "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
+                "normalize": {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])},
+                "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
+                "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
+        export_model(learn, run_dir / "model", meta)
+        test = None
+        if m.split("test"):
+            test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
+                            batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
+            test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
+        get_logger().info(f"valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
+        return {"image_size": cfg.data.image_size,
+                "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
+                "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
+
+TASK = ClassifyTask()
 
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
-    "Train the classifier of `cfg` (or continue run folder `resume`); returns the run folder. `cbs`: extra fastai callbacks."
-    import inflame, fastai
-    from inflame import scale, track   # imported here: tracking and scale-out wrap this loop (no-ops in one process)
-    log, t_start = get_logger(), time.time()
-    rank0 = scale.is_rank0()
-    if cfg.task.kind != "classify": raise ConfigError(f"{cfg.source}: [task] kind = {cfg.task.kind!r}: inflame.classify trains 'classify'")
-    t = cfg.train
-    seed_everything(t.seed)
-    device = get_device(t.device)
-    if resume:
-        run_dir = Path(resume)
-        if not (run_dir / "manifest.json").is_file(): raise InflameError(f"{run_dir}: not a run folder to resume (no manifest.json)")
-        ck = load_checkpoint(run_dir / "checkpoints" / "last.pth", device)
-        m = _rooted(read_manifest(run_dir / "manifest.json"), cfg.data.path)
-        if ck.get("arch") != cfg.model.arch or ck.get("labels") != m.labels:
-            raise ConfigError(f"{cfg.source}: cannot resume {run_dir}: it trained arch {ck.get('arch')!r} on labels {ck.get('labels')}, "
-                              f"the config asks for {cfg.model.arch!r} on {m.labels}")
-    else:
-        a = resolve_arch(cfg.model.arch)
-        if cfg.model.weights: load_state_dict_file(cfg.model.weights)            # fail before making a run folder
-        elif cfg.model.pretrained and a["source"] == "torchvision": ensure_pretrained(a["name"])
-        m, skipped = prepare_manifest(cfg)
-        run_dir, ck = scale.new_run_dir(cfg.io.training_output, cfg.task.name or "classify"), None
-        if rank0: m.save(run_dir / "manifest.json")
-        if skipped and rank0:
-            write_json(run_dir / "skipped_images.json", [c.__dict__ for c in skipped])
-            log.warning(f"{len(skipped)} unreadable image(s) left out: see {run_dir / 'skipped_images.json'}")
-    if rank0:
-        save_config(cfg, run_dir / "config.toml")
-        atomic_write(run_dir / "data_version.txt", m.data_version + "\n")
-    dls = classify_dataloaders(m, cfg, device)
-    learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
-    log.info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
-             f"{len(m.labels)} classes, {device}, {t.precision}")
-    if ck:
-        learn.model.to(device); learn.model.load_state_dict(ck["model"])
-        lr, rows, done = ck["lr"], list(ck["rows"]), int(ck["epochs_done"])
-        log.info(f"resuming after epoch {done} of {ck['total_epochs']}")
-    else:
-        if t.lr == "find":
-            if t.schedule == "fine_tune": learn.freeze()
-            lr = scale.broadcast_object(find_lr(learn, run_dir / "lr_find.png" if rank0 else None)); log.info(f"LR finder suggests {lr:.2e}")
-        else: lr = float(t.lr)
-        rows, done = [], 0
-    phases = _phases(cfg, lr); total = sum(p["epochs"] for p in phases)
-    state = _RunState(run_dir, rows, {"total_epochs": total, "lr": lr, "arch": cfg.model.arch, "labels": m.labels,
-                                      "data_version": m.data_version}, write=rank0)
-    if ck: set_rng_state(ck["rng"], dls)
-    tracker = track.start_tracking(cfg, run_dir, m.data_version, str(device), resume=bool(resume)) if rank0 else None
-    t_fit, offset, ran = time.time(), 0, 0
-    try:
-        for ph in phases:
-            n = ph["epochs"]
-            if n and done < offset + n:
-                learn.freeze() if ph["freeze"] else learn.unfreeze()          # (fastai clears the optimizer state here)
-                if ck and ck.get("opt") is not None:
-                    learn.opt.load_state_dict({"state": ck["opt"]["state"], "hypers": L(ck["opt"]["hypers"])}); ck["opt"] = None
-                skip = max(0, done - offset)
-                tcb = [track.TrackCallback(tracker, run_dir, epoch_offset=offset, start=skip)] if tracker else []
-                learn.fit_one_cycle(n, ph["lr"], cbs=[EpochRecorder(state, offset, skip, ph["name"]), *tcb, scale.DDPCallback(), *(cbs or [])], **ph["kw"])
-                ran += n - skip
-            offset += n
-    except BaseException as e:
-        if tracker: tracker.end("FAILED" if isinstance(e, Exception) else "KILLED")
-        raise
-    fit_seconds = time.time() - t_fit
-    if not rank0: return run_dir
-    out = _finish(cfg, learn, dls, m, run_dir, state, lr, done, ran, fit_seconds, t_start)
-    if tracker: track.finish_tracking(learn, cfg, run_dir, tracker)
-    return out
+    "Train the classifier of `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
+    return run(TASK, cfg, resume, cbs)
 
-def _finish(cfg, learn, dls, m, run_dir, state, lr, done, ran, fit_seconds, t_start) -> Path:
-    "After the last epoch: valid metrics and plots, export, test evaluation, summary.json."
-    import inflame, fastai
-    labels, rows, valid = m.labels, state.rows, manifest_items(m, "valid")
-    if state.valid_preds is None: state.valid_preds = learn.get_preds(dl=dls.valid, act=noop)[:2]
-    logits, targs = state.valid_preds
-    probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
-    vm = classification_metrics(yt, yp, labels)
-    if rows: plot_losses(rows, run_dir / "loss.png")
-    plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
-    losses = -torch.log(probs[torch.arange(len(yt)), torch.tensor(yt)].clamp(min=1e-12))
-    top = [{"image": valid[i][0], "label": labels[yt[i]], "predicted": labels[yp[i]], "probability": float(probs[i, yp[i]]),
-            "loss": float(losses[i])} for i in losses.argsort(descending=True)[:9].tolist()]
-    plot_top_losses(top, run_dir / "top_losses.png", cfg.data.background)
-    a = resolve_arch(cfg.model.arch)
-    meta = {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": labels,
-            "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
-            "normalize": {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])},
-            "data_version": m.data_version, "epochs": state.info["total_epochs"], "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
-            "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
-    export_model(learn, run_dir / "model", meta)
-    test = None
-    if m.split("test"):
-        test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
-                        batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
-        test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
-    best = max(rows, key=lambda r: (r["accuracy"], -r["valid_loss"])) if rows else None
-    n = len(rows)
-    summary = {"task": "classify", "name": cfg.task.name, "run_dir": str(run_dir), "arch": cfg.model.arch, "labels": labels,
-               "data_version": m.data_version, "images": {s: len(m.split(s)) for s in ("train", "valid", "test")},
-               "schedule": cfg.train.schedule, "epochs": state.info["total_epochs"], "epochs_done": rows[-1]["epoch"] + 1 if rows else 0,
-               "resumed_after": done or None, "lr": lr, "batch_size": cfg.train.batch_size, "image_size": cfg.data.image_size,
-               "precision": cfg.train.precision, "device": str(dls.device),
-               "final": rows[-1] if rows else None, "best": best,
-               "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
-               "test": test, "seconds": round(time.time() - t_start, 2), "fit_seconds": round(fit_seconds, 2),
-               "seconds_per_epoch": round(sum(r["seconds"] for r in rows[-ran:]) / ran, 3) if ran else None,
-               "peak_rss_mb": _peak_rss_mb(),
-               "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
-    write_json(run_dir / "summary.json", summary)
-    get_logger().info(f"done: valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
-    return run_dir
 
 # %% ../nbs/02_classify.ipynb #6a5246c1
 DEMO_CONFIG = '''# inflame demo: a shapes classifier trained from scratch on CPU (see nbs/02_classify.ipynb)

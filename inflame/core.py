@@ -85,6 +85,10 @@ class TrainConfig:
     aug: dict = field(default_factory=dict) # keyword arguments for fastai's aug_transforms
     checkpoint_every: int = 0               # detection: also checkpoint every N iterations (0: every epoch only)
     seed: int = 42                          # training seed (weights init, shuffling, augmentation)
+    monitor: str = ""                       # validation metric that picks the best epoch; empty: the task's (accuracy / ap50)
+    export: Literal["best", "last"] = "best"  # which epoch's weights the run exports
+    early_stopping_patience: int = 0        # stop after this many epochs without a better `monitor` value (0: never)
+    keep_optimizer: bool = False            # keep the optimizer state in checkpoints/last.pth once the run has finished
 
 @dataclass
 class IOConfig:
@@ -99,6 +103,7 @@ class TrackConfig:
     enabled: bool = True
     uri: str = ""                           # MLflow tracking URI; empty: a local SQLite store under training_output
     experiment: str = "inflame"
+    log_model: bool = False                 # also upload the exported model as an MLflow artifact (it is in the run folder anyway)
 
 @dataclass
 class ScaleConfig:
@@ -252,16 +257,21 @@ def load_config(path: str | os.PathLike, overrides: dict | Iterable[str] | None 
     return cfg
 
 def apply_overrides(d: dict, overrides: dict | Iterable[str], source: str = "<overrides>") -> dict:
-    "Return a copy of config dict `d` with `section.key=value` overrides applied (values parsed as TOML, else as strings)."
+    "Return a copy of config dict `d` with `section.key=value` (or `section.table.key=value`) overrides applied (values parsed as TOML, else as strings)."
     d = json.loads(json.dumps(d))
     items = overrides.items() if isinstance(overrides, dict) else [_split_override(o) for o in overrides]
     for k, v in items:
         if "." not in k: raise ConfigError(f"{source}: override {k!r}: expected section.key=value")
-        sec, key = k.split(".", 1)
         if isinstance(v, str):
             try: v = tomllib.loads(f"v = {v}")["v"]
             except tomllib.TOMLDecodeError: pass
-        d.setdefault(sec, {})[key] = v
+        *path, key = k.split(".")
+        node = d
+        for part in path:                    # nested keys: train.aug.flip_vert=true sets [train] aug = {flip_vert = true}
+            nxt = node.setdefault(part, {})
+            if not isinstance(nxt, dict): raise ConfigError(f"{source}: override {k!r}: {part!r} is a {type(nxt).__name__}, not a table")
+            node = nxt
+        node[key] = v
     return d
 
 def _split_override(o: str):
