@@ -1,8 +1,7 @@
 """Data-parallel training of the real classifier (inflame.classify) on 2 CPU ranks (gloo) vs 1 process.
 
-Shows the hooks classify.train needs (applied here by patching, until the task module calls them itself):
-run folder from scale.new_run_dir (rank 0 creates, all ranks share), DDPCallback in the fit's callbacks,
-per-epoch writes and the final export/evaluation on rank 0 only. Prints both runs' metrics, times, and the files of
+classify.train runs through inflame.learn.run, which is distributed-aware itself: rank 0 makes the run folder (all ranks
+share it), DDPCallback is in every fit, per-epoch writes and the final export/evaluation happen on rank 0 only. Prints both runs' metrics, times, and the files of
 the 2-rank run folder. The global batch is the same (16 = 1 x 16 = 2 x 8); BatchNorm statistics are per rank, so the
 numbers are close, not equal (the exact-equality test is in nbs/07_scale.ipynb, on a network without BatchNorm).
 Run: .venv/bin/python bench/ddp_classify.py
@@ -14,17 +13,11 @@ def rank_main(data: str, out: str):
     from inflame import scale, classify
     from inflame.core import config_from_dict
     env = scale.init_distributed()
-    if env.distributed:   # the hooks (what classify.train should do itself)
-        classify.new_run_dir = scale.new_run_dir
-        epoch_done = classify._RunState.epoch_done
-        classify._RunState.epoch_done = lambda self, *a: epoch_done(self, *a) if scale.is_rank0() else self.rows.append(a[1])
-        finish = classify._finish
-        classify._finish = lambda cfg, learn, dls, m, run_dir, *a: finish(cfg, learn, dls, m, run_dir, *a) if scale.is_rank0() else run_dir
     cfg = config_from_dict({"task": {"name": f"ddp{env.world_size}"}, "data": {"path": data, "image_size": 32},
                             "model": {"arch": "resnet18"}, "train": {"epochs": 2, "batch_size": 16 // env.world_size, "augment": False, "lr": 2e-3},
                             "io": {"training_output": out}, "track": {"enabled": False}})
     t0 = time.time()
-    run_dir = classify.train(cfg, cbs=[scale.DDPCallback()])
+    run_dir = classify.train(cfg)
     if scale.is_rank0(): print(json.dumps({"world_size": env.world_size, "run_dir": str(run_dir), "seconds": round(time.time() - t0, 1)}))
     scale.cleanup()
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from .core import PRECISIONS, InflameError, DataError, load_config, dumps_json, get_logger
 from . import data as D
 import inflame
+from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
-__all__ = ['TASK_MODULES', 'cmd_check', 'cmd_split', 'format_counts', 'task_module', 'resolve_model', 'cmd_train', 'cmd_predict',
-           'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'build_parser',
-           'main']
+__all__ = ['cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve',
+           'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -57,26 +57,6 @@ def format_counts(m: D.Manifest) -> str:
     return "\n".join(lines)
 
 # %% ../nbs/09_cli.ipynb #60b8446f
-TASK_MODULES = {"classify": "inflame.classify", "detect": "inflame.detect"}
-
-def task_module(kind: str):
-    "The module implementing task `kind` (imported on demand, so `inflame --help` stays fast)."
-    import importlib
-    if kind not in TASK_MODULES: raise InflameError(f"task {kind!r}: expected one of {', '.join(TASK_MODULES)}")
-    return importlib.import_module(TASK_MODULES[kind])
-
-def resolve_model(path: str | os.PathLike) -> tuple[Path, dict]:
-    "Find an exported model from `path`: a model folder (with `model.json`), a run folder (with `model/`), or a file in a model folder."
-    p = Path(path)
-    if not p.exists(): raise InflameError(f"{p}: no such model file or folder")
-    for d in ([p.parent] if p.is_file() else [p, p / "model"]):
-        if (d / "model.json").is_file():
-            try: meta = json.loads((d / "model.json").read_text())
-            except json.JSONDecodeError as e: raise InflameError(f"{d/'model.json'}: not valid JSON: {e}") from None
-            if meta.get("task") not in TASK_MODULES: raise InflameError(f"{d/'model.json'}: 'task' must be one of {list(TASK_MODULES)}, got {meta.get('task')!r}")
-            return d, meta
-    raise InflameError(f"{p}: not an inflame model (expected a folder with model.json, or a run folder with model/model.json)")
-
 def cmd_train(args) -> int:
     "Train the model described by a TOML config; prints the run folder. `--devices N` launches N processes through torchrun."
     from inflame import scale   # one rank, or the launcher of all ranks; the same entry point under any external launcher

@@ -390,14 +390,28 @@ def read_manifest(path: str | os.PathLike, root: str | os.PathLike | None = None
     m = Manifest(str(root or d["root"]), d["task"], d["rows"], d["seed"], d["valid_pct"], d["test_pct"], d.get("annotations", ""), d.get("params", {}))
     return m
 
-def verify_manifest(m: Manifest, hashes: bool = True) -> list[str]:
-    "Problems between a manifest and the files on disk (missing files, changed size or content)."
-    probs = []
+def verify_manifest(m: Manifest, hashes: bool = True, cache: str | os.PathLike | None = None) -> list[str]:
+    """Problems between a manifest and the files on disk (missing files, changed size or content).
+
+    With `cache` (a JSON file of `path: [size, mtime_ns, sha256]`), a file whose size and mtime match its cached entry is
+    not hashed again (the fast path); the cache is updated atomically."""
+    probs, seen = [], {}
+    cpath = Path(cache) if cache else None
+    try: known = json.loads(cpath.read_text()) if cpath and cpath.is_file() else {}
+    except (OSError, json.JSONDecodeError): known = {}
     for r in m.rows:
         p = m.path_of(r)
-        if not p.is_file(): probs.append(f"{p}: missing")
-        elif p.stat().st_size != r["size"]: probs.append(f"{p}: size {p.stat().st_size} != {r['size']} in manifest")
-        elif hashes and file_sha256(p) != r["sha256"]: probs.append(f"{p}: content changed (sha256 differs)")
+        if not p.is_file(): probs.append(f"{p}: missing"); continue
+        st = p.stat()
+        if st.st_size != r["size"]: probs.append(f"{p}: size {st.st_size} != {r['size']} in manifest"); continue
+        if not hashes: continue
+        key = str(p.resolve()); hit = known.get(key)
+        sha = hit[2] if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns else file_sha256(p)
+        seen[key] = [st.st_size, st.st_mtime_ns, sha]
+        if sha != r["sha256"]: probs.append(f"{p}: content changed (sha256 differs from the manifest)")
+    if cpath and seen:
+        try: atomic_write(cpath, json.dumps({**known, **seen}))
+        except OSError: pass   # a read-only cache folder only costs speed
     return probs
 
 # %% ../nbs/01_data.ipynb #c9c0f873

@@ -18,14 +18,14 @@ from .core import (Config, ConfigError, DataError, InflameError, atomic_open, at
                           load_state_dict_file, new_run_dir, save_config, seed_everything, seed_worker, write_json)
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
+from .learn import Autocast, Task, load_checkpoint, run
 
 # %% auto #0
-__all__ = ['ARCHS', 'LOSS_NAMES', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
+__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
            'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
            'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
-           'DetectionCallback', 'MetricsCSV', 'Checkpoint', 'last_checkpoint', 'Autocast', 'IterTimer',
-           'detection_learner', 'export_model', 'load_model', 'train', 'predict_images', 'predict', 'evaluate',
-           'show_detections', 'plot_predictions', 'demo_config', 'demo']
+           'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model', 'DetectTask', 'train',
+           'predict_images', 'predict', 'evaluate', 'show_detections', 'plot_predictions', 'demo_config', 'demo']
 
 # %% ../nbs/04_detect.ipynb #25ef7d1a
 ARCHS = {
@@ -424,51 +424,6 @@ class DetectionCallback(Callback):
         return self._ap
 
 # %% ../nbs/04_detect.ipynb #5ccb02e5
-class MetricsCSV(Callback):
-    "Write the epoch table to `fname` atomically after every epoch (keeping earlier rows when resuming)."
-    order = 60
-    def __init__(self, fname: str | os.PathLike, start_epoch: int = 0):
-        self.fname, self.start_epoch = Path(fname), start_epoch
-    def before_fit(self):
-        self.rows = []
-        if self.start_epoch and self.fname.exists(): self.rows = self.fname.read_text().splitlines()[1:self.start_epoch + 1]
-    def after_epoch(self):
-        if self.epoch < self.start_epoch: return      # skipped when resuming
-        fmt = lambda v: (f"{v:.6g}" if isinstance(v, float) else str(v))
-        self.rows.append(",".join(fmt(v) for v in self.recorder.log))
-        atomic_write(self.fname, "\n".join([",".join(self.recorder.metric_names)] + self.rows) + "\n")
-
-class Checkpoint(Callback):
-    "Save model + optimizer + epoch to `folder/epoch_NNN.pth` after every epoch (atomically; the last `keep` are kept), and every `every_iters` iterations to `folder/last_iter.pth`."
-    order = 65
-    def __init__(self, folder: str | os.PathLike, every_iters: int = 0, keep: int = 3, start_epoch: int = 0):
-        self.folder, self.every_iters, self.keep, self.start_epoch = Path(folder), every_iters, keep, start_epoch
-    def _save(self, path: Path, **extra):
-        model = getattr(self.learn.model, "module", self.learn.model)   # unwrapped under DDP
-        state = {"model": model.state_dict(), "opt": self.learn.opt.state_dict(), **extra}
-        with atomic_open(path, "wb") as f: torch.save(state, f)
-    def after_batch(self):
-        if self.training and self.every_iters and (self.train_iter % self.every_iters == 0):
-            self._save(self.folder/"last_iter.pth", epoch=self.epoch, iter=self.train_iter)
-    def after_epoch(self):
-        if self.epoch < self.start_epoch: return      # skipped when resuming
-        self._save(self.folder/f"epoch_{self.epoch:03d}.pth", epoch=self.epoch)
-        for old in sorted(self.folder.glob("epoch_*.pth"))[:-self.keep]: old.unlink()
-
-def last_checkpoint(folder: str | os.PathLike) -> tuple[Path | None, int]:
-    "The newest per-epoch checkpoint in `folder` and its epoch (-1 when none)."
-    cps = sorted(Path(folder).glob("epoch_*.pth"))
-    return (cps[-1], int(cps[-1].stem.split("_")[1])) if cps else (None, -1)
-
-class Autocast(Callback):
-    "Mixed precision with `torch.autocast` on any device (bf16 on CPU too)."
-    order = 10
-    def __init__(self, device_type: str, dtype=torch.bfloat16): self.device_type, self.dtype = device_type, dtype
-    def before_batch(self): self.ctx = torch.autocast(self.device_type, dtype=self.dtype); self.ctx.__enter__()
-    def after_loss(self): self.ctx.__exit__(None, None, None)
-    def after_pred(self):
-        if isinstance(self.pred, dict): self.learn.pred = {k: v.float() for k, v in self.pred.items()}
-
 class IterTimer(Callback):
     "Seconds per training iteration (the mean after the first, warm-up, iteration)."
     order = 70
@@ -572,103 +527,68 @@ def load_model(model_dir: str | os.PathLike, device: str = "auto") -> tuple[nn.M
     return model.to(get_device(device)).eval(), meta
 
 # %% ../nbs/04_detect.ipynb #9c15e4b2
-def _manifest_for(cfg: Config, run_dir: Path, resume: bool) -> tuple[D.Manifest, dict]:
-    if resume and (run_dir/"manifest.json").is_file():
-        man = D.read_manifest(run_dir/"manifest.json", root=cfg.data.path or None)
-    elif cfg.data.manifest: man = D.read_manifest(cfg.data.manifest, root=cfg.data.path or None)
-    else:
-        if not cfg.data.path or not cfg.data.annotations:
+class DetectTask(Task):
+    "The detection task's builders for `inflame.learn.run`: a detector (torchvision or Detectron2) on a COCO set and its manifest."
+    kind, monitor, mode = "detect", "ap50", "max"
+    unfreeze = False          # one_cycle leaves the detector's own frozen layers (stem, res2 with ImageNet weights) frozen
+
+    def check(self, cfg: Config) -> None:
+        "Arch, precision, weights file and the data keys, before any folder is made."
+        if detect_backend(cfg) == "torchvision": check_arch(cfg.model.arch)
+        if cfg.train.precision == "fp16" and get_device(cfg.train.device).type != "cuda":
+            raise ConfigError(f"{cfg.source}: [train] precision = 'fp16' needs a CUDA GPU (device is {get_device(cfg.train.device)}); use 'bf16' or 'fp32'")
+        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
+        if not cfg.data.manifest and (not cfg.data.path or not cfg.data.annotations):
             raise ConfigError(f"{cfg.source}: detection needs [data] path (images) and [data] annotations (COCO json), or [data] manifest")
-        man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
-                                       cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
-        if skipped: write_json(run_dir/"skipped_images.json", [c.__dict__ for c in skipped])
-    if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
-    ann = cfg.data.annotations or man.annotations
-    if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
-    coco = D.read_coco(ann, man.root)
-    if not man.annotations: man.annotations = str(ann)
-    return man, coco
+
+    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[D.Manifest, dict]:
+        "The manifest (a run folder's own when resuming), its COCO set and labels; a set without train or valid images fails here."
+        skipped, fresh = [], False
+        if manifest is not None or cfg.data.manifest: man = D.read_manifest(manifest or cfg.data.manifest, root=cfg.data.path or None)
+        else:
+            man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
+                                           cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
+            fresh = True
+        if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
+        ann = cfg.data.annotations or man.annotations
+        if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
+        coco = D.read_coco(ann, man.root)
+        if not man.annotations: man.annotations = str(ann)
+        if not detection_items(man, coco, "train"): raise DataError(f"{man.root}: the manifest has no training images")
+        if not detection_items(man, coco, "valid"): raise DataError(f"{man.root}: the manifest has no validation images; make it with valid_pct > 0")
+        return man, {"coco": coco, "labels": coco_labels(coco), "skipped": skipped, "fresh": fresh}
+
+    def identity(self, cfg: Config, m: D.Manifest, extra: dict) -> dict:
+        "Task, arch and the COCO set's labels."
+        return {"task": "detect", "arch": cfg.model.arch, "labels": extra["labels"]}
+
+    def learner(self, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path) -> Learner:
+        "`detection_learner` on the manifest."
+        return detection_learner(cfg, m, extra["coco"], run_dir, extra["labels"])
+
+    def finish(self, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
+        "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
+        labels = extra["labels"]
+        mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
+        ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
+                      batch_size=cfg.train.batch_size, device=cfg.train.device)
+        plot_predictions(mdir, detection_items(m, extra["coco"], "valid")[:4], run_dir/"predictions.png", device=cfg.train.device)
+        timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
+        get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
+        return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
+                "s_per_iter": round(timer[0].s_per_iter, 4) if timer else None, "valid": ev}
+
+TASK = DetectTask()
 
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
-    "Train the detector described by `cfg` (or continue run folder `resume`); returns the run folder. `cbs`: extra fastai callbacks."
-    from inflame import scale, track   # imported here: tracking and scale-out wrap this loop (no-ops in one process)
-    if cfg.task.kind != "detect": raise ConfigError(f"{cfg.source}: [task] kind = {cfg.task.kind!r}: inflame.detect trains 'detect'")
-    if detect_backend(cfg) == "torchvision": check_arch(cfg.model.arch)
-    log, rank0 = get_logger(), scale.is_rank0()
-    seed_everything(cfg.train.seed)
-    if resume:
-        run_dir = Path(resume)
-        if not (run_dir/"checkpoints").is_dir(): raise InflameError(f"{run_dir}: not a run folder to resume (no checkpoints/)")
-    else: run_dir = scale.new_run_dir(cfg.io.training_output, cfg.task.name or "detect")
-    man, coco = _manifest_for(cfg, run_dir, bool(resume))
-    labels = coco_labels(coco)
-    if rank0:
-        save_config(cfg, run_dir/"config.toml")
-        man.save(run_dir/"manifest.json"); atomic_write(run_dir/"data_version.txt", man.data_version + "\n")
-    learn = detection_learner(cfg, man, coco, run_dir, labels)
-    start = 0
-    if resume:
-        cp, ep = last_checkpoint(run_dir/"checkpoints")
-        if cp is not None:
-            state = torch.load(cp, map_location=get_device(cfg.train.device), weights_only=False)
-            learn.model.load_state_dict(state["model"]); learn.create_opt(); learn.opt.load_state_dict(state["opt"])
-            start = ep + 1; log.info(f"resuming {run_dir} after epoch {ep}")
-    total = cfg.train.epochs + (cfg.train.freeze_epochs if cfg.train.schedule == "fine_tune" else 0)
-    lr = cfg.train.lr
-    if lr == "find":
-        with contextlib.redirect_stdout(sys.stderr): lr = float(learn.lr_find(show_plot=False).valley)
-        lr = scale.broadcast_object(lr); log.info(f"lr_find: {lr:.2e}")
-    tracker = track.start_tracking(cfg, run_dir, man.data_version, str(get_device(cfg.train.device)), resume=bool(resume)) if rank0 else None
-    learn.add_cbs([MetricsCSV(run_dir/"metrics.csv", start), Checkpoint(run_dir/"checkpoints", cfg.train.checkpoint_every, start_epoch=start),
-                   *([track.TrackCallback(tracker, run_dir, start=start)] if tracker else []), scale.DDPCallback(), *(cbs or [])])
-    t0 = time.time()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*upsample.*|.*meshgrid.*|.*is_grads_batched.*")
-            if start >= total: log.info("all epochs already done: exporting")
-            elif cfg.train.schedule == "fine_tune" and start == 0: learn.fine_tune(cfg.train.epochs, lr, cfg.train.freeze_epochs)
-            else: learn.fit_one_cycle(total, lr, start_epoch=start)
-    except BaseException as e:
-        if tracker: tracker.end("FAILED" if isinstance(e, Exception) else "KILLED")
-        raise
-    seconds = time.time() - t0
-    if not rank0: return run_dir
-    mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=man.data_version)
-    _plot_history(run_dir/"metrics.csv", run_dir/"losses.png")
-    ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=man.annotations, out=run_dir,
-                  batch_size=cfg.train.batch_size, device=cfg.train.device)
-    va = detection_items(man, coco, "valid")[:4]
-    plot_predictions(mdir, va, run_dir/"predictions.png", device=cfg.train.device)
-    summary = {"run_dir": str(run_dir), "task": "detect", "arch": cfg.model.arch, "backend": detect_backend(cfg),
-               "labels": labels, "epochs": total, "train_images": len(man.split("train")), "valid_images": len(man.split("valid")),
-               "seconds": round(seconds, 2), "s_per_iter": round(learn.cbs.filter(lambda c: isinstance(c, IterTimer))[0].s_per_iter, 4),
-               "device": str(get_device(cfg.train.device)), "data_version": man.data_version,
-               "final": dict(zip(learn.recorder.metric_names[1:-1], [_num(v) for v in learn.recorder.values[-1]])) if learn.recorder.values else {},
-               "valid": ev}
-    write_json(run_dir/"summary.json", summary)
-    if tracker:
-        tracker.log_metrics({f"valid/{k}": v for k, v in ev.items() if isinstance(v, (int, float)) and v is not None}, step=total)
-        track.finish_tracking(learn, cfg, run_dir, tracker)
-    log.info(f"run folder: {run_dir} (AP50 {ev['ap50']})")
-    return run_dir
+    "Train the detector described by `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*upsample.*|.*meshgrid.*|.*is_grads_batched.*")
+        return run(TASK, cfg, resume, cbs)
 
 def _num(v):
     try: return round(float(v), 5)
     except (TypeError, ValueError): return None
-
-def _plot_history(csv_path: Path, png: Path):
-    "Loss terms and AP per epoch from metrics.csv, as a small PNG."
-    import pandas as pd, matplotlib; matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    df = pd.read_csv(csv_path)
-    fig, axs = plt.subplots(1, 2, figsize=(9, 3.2))
-    for c in ("train_loss", "valid_loss"): axs[0].plot(df["epoch"], df[c], marker=".", label=c)
-    for c in df.columns:
-        if c.startswith("valid_loss_"): axs[0].plot(df["epoch"], df[c], ls=":", label=c[6:])
-    axs[0].set_xlabel("epoch"); axs[0].set_title("losses"); axs[0].legend(fontsize=6)
-    for c in ("ap", "ap50"): axs[1].plot(df["epoch"], df[c], marker=".", label=c)
-    axs[1].set_xlabel("epoch"); axs[1].set_title("validation AP"); axs[1].set_ylim(0, 1); axs[1].legend(fontsize=7)
-    fig.tight_layout(); _savefig(fig, png)
 
 def _savefig(fig, path: Path, dpi: int = 80):
     import matplotlib.pyplot as plt

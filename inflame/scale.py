@@ -28,12 +28,12 @@ __all__ = ['LIST_SOURCES', 'TRAIN_DOCKERFILE', 'inflame_program', 'torchrun_comm
 
 # %% ../nbs/07_scale.ipynb #c516a3c6
 def inflame_program() -> list[str]:
-    "How to run the `inflame` command in this environment: its console script next to this Python, else `python -c` on `inflame.cli.main`."
+    "How to run the `inflame` command in this environment: its console script next to this Python, else `python -m inflame`."
     exe = Path(sys.executable).with_name("inflame")
     if exe.is_file() and os.access(exe, os.X_OK): return [str(exe)]
     found = shutil.which("inflame")
     if found: return [found]
-    return [sys.executable, "-c", "import sys; from inflame.cli import main; sys.exit(main())"]
+    return [sys.executable, "-m", "inflame"]
 
 def torchrun_command(program: Sequence[str], devices: int, nodes: int = 1, node_rank: int = 0, master_addr: str = "127.0.0.1",
                      master_port: int | None = None, python: bool = True) -> list[str]:
@@ -91,7 +91,7 @@ def run_train(config: str | os.PathLike, overrides: Sequence[str] = (), resume: 
     init_distributed()
     try:
         if train_fn is None:
-            from inflame.cli import task_module
+            from inflame.tasks import task_module
             train_fn = task_module(cfg.task.kind).train
         run_dir = train_fn(cfg, resume=resume)
         if is_rank0(): print(f"run folder: {run_dir}")
@@ -124,7 +124,7 @@ def merge_shards(parts: Sequence[str | os.PathLike], out: str | os.PathLike, n: 
 def predict_shard(model_dir: str | os.PathLike, paths: Sequence[str | os.PathLike], out: str | os.PathLike, task: str,
                   **opts) -> int:
     "Predict the images `paths` with task `task`'s `predict`, writing one record per image to JSON Lines `out` (atomically); returns the count."
-    from inflame.cli import task_module
+    from inflame.tasks import task_module
     from inflame.core import JsonlWriter
     predict, paths, links = task_module(task).predict, [Path(p) for p in paths], None
     try:
@@ -155,7 +155,7 @@ def _predict_worker(rank: int, world: int, model_dir: str, task: str, paths: lis
 def distributed_predict(model_dir: str | os.PathLike, folder: str | os.PathLike, out_jsonl: str | os.PathLike,
                         devices: int = 1, **opts) -> Path:
     "Predict every image under `folder` on `devices` processes (round-robin shards) and merge the records into `out_jsonl` in input order."
-    from inflame.cli import resolve_model
+    from inflame.tasks import resolve_model
     mdir, meta = resolve_model(model_dir)
     paths = [str(p) for p in D.list_images(folder)]
     if not paths: raise DataError(f"{folder}: no image files found")
@@ -308,7 +308,7 @@ def _sweep_trial(config: dict, base: dict, source: str, train_fn: Callable | str
         import importlib
         mod, _, fn = train_fn.partition(":"); train_fn = getattr(importlib.import_module(mod), fn)
     if train_fn is None:
-        from inflame.cli import task_module
+        from inflame.tasks import task_module
         train_fn = task_module(cfg.task.kind).train
     tracking = TrialTracking(cfg) if cfg.track.enabled else None
     cbs = [TuneReport()] + ([tracking] if tracking else [])

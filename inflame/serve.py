@@ -19,7 +19,7 @@ from . import data as D
 # %% auto #0
 __all__ = ['TASKS', 'MAX_UPLOAD_PIXELS', 'LOOPBACK_HOSTS', 'find_model', 'ServedModel', 'UploadError', 'safe_name', 'Upload',
            'read_upload', 'Batcher', 'run_async', 'ResultsBrowser', 'is_loopback', 'host_name', 'HostCheck',
-           'default_max_batch', 'create_app', 'free_port', 'ServerThread', 'serve', 'cli_serve', 'main', 'load_test',
+           'default_max_batch', 'create_app', 'free_port', 'ServerThread', 'serve', 'cli_serve', 'load_test',
            'JupyterServer', 'run_cells_on_server', 'run_notebook_on_server']
 
 # %% ../nbs/08_serve.ipynb #9c4701fc
@@ -864,10 +864,6 @@ def cli_serve(args: argparse.Namespace) -> int:
           batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above, precision=args.precision)
     return 0
 
-def main(argv: Sequence[str] | None = None) -> int:
-    "`python -m inflame.serve MODEL [options]`: the same as `inflame serve`; errors in the input print one line and return 2."
-    from inflame.cli import main as inflame_main
-    return inflame_main(["serve", *(sys.argv[1:] if argv is None else argv)])
 
 # %% ../nbs/08_serve.ipynb #a6e92673
 def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concurrency: int = 8, timeout: float = 120.0,
@@ -1023,8 +1019,3 @@ def run_notebook_on_server(server: JupyterServer, notebook: str | os.PathLike, t
     cells = [s for s in code if s.strip() and not _cell_skipped(s, flags)]
     secs = run_cells_on_server(server, cells, rel.as_posix(), timeout, kernel)
     return {"notebook": rel.as_posix(), "kernel": kernel, "cells": len(cells), "skipped": len(code) - len(cells), "seconds": round(secs, 1)}
-
-# %% ../nbs/08_serve.ipynb #6b2da7d3
-if __name__ == "__main__":              # python -m inflame.serve
-    try: get_ipython                    # noqa: F821 -- in a notebook this cell must not start a server
-    except NameError: sys.exit(main())
