@@ -41,9 +41,9 @@ def tiny_models(tmp: Path, tasks) -> dict:
 
 
 def run_server(model: Path, extra: list, n: int, concurrency: int, images: list) -> dict:
-    "Start `python -m inflame.serve MODEL` on a free loopback port, load-test it, read its batching figures, stop it."
+    "Start `python -m inflame serve MODEL` on a free loopback port, load-test it, read its batching figures, stop it."
     port = free_port(); url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "inflame.serve", str(model), "--port", str(port), "--log-level", "warning", *extra]
+    cmd = [sys.executable, "-m", "inflame", "serve", str(model), "--port", str(port), "--log-level", "warning", *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         t0 = time.time()

@@ -1,4 +1,4 @@
-# inflame serving image: `inflame serve` (python -m inflame.serve) with the package installed the way `make demo`
+# inflame serving image: `inflame serve` (python -m inflame serve) with the package installed the way `make demo`
 # installs it (pip install -c constraints.txt -e .). Build from the repository root:
 #
 #   docker build -f docker/serve.Dockerfile --target serve -t inflame-serve .
@@ -44,7 +44,7 @@ WORKDIR /home/inflame
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["python", "-c", "import urllib.request as u; u.build_opener(u.ProxyHandler({})).open('http://127.0.0.1:8000/health', timeout=4)"]
-ENTRYPOINT ["python", "-m", "inflame.serve"]
+ENTRYPOINT ["python", "-m", "inflame", "serve"]
 CMD ["/model", "--host", "0.0.0.0", "--port", "8000"]
 
 FROM serve AS serve-model

@@ -9,4 +9,6 @@ __all__ = []
 import sys
 from .cli import main
 
-if __name__ == "__main__": sys.exit(main())
+if __name__ == "__main__":
+    try: get_ipython        # noqa: F821 -- in a notebook (docs, tests) this cell must not run the command
+    except NameError: sys.exit(main())

@@ -24,7 +24,8 @@ from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
                           get_device, get_logger, load_state_dict_file, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
-from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, run, write_metrics
+from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, write_metrics
+from . import learn as _learn
 
 # %% auto #0
 __all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'small_cnn', 'resolve_arch',
@@ -616,7 +617,7 @@ TASK = ClassifyTask()
 
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
     "Train the classifier of `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
-    return run(TASK, cfg, resume, cbs)
+    return _learn.run(TASK, cfg, resume, cbs)
 
 
 # %% ../nbs/02_classify.ipynb #6a5246c1

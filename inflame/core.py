@@ -83,7 +83,7 @@ class TrainConfig:
     weighted_sampler: bool = False          # sample classes evenly
     augment: bool = True                    # fastai aug_transforms (classify) / flip + resize + colour jitter (detect)
     aug: dict = field(default_factory=dict) # keyword arguments for fastai's aug_transforms
-    checkpoint_every: int = 0               # detection: also checkpoint every N iterations (0: every epoch only)
+    checkpoint_every: int = 0               # ignored (kept so older configs load): every run checkpoints after each epoch
     seed: int = 42                          # training seed (weights init, shuffling, augmentation)
     monitor: str = ""                       # validation metric that picks the best epoch; empty: the task's (accuracy / ap50)
     export: Literal["best", "last"] = "best"  # which epoch's weights the run exports
@@ -122,6 +122,7 @@ class TilesConfig:
     iou_threshold: float = 0.5
     full_image: bool = False                # also run the whole image downscaled and merge ("standard + sliced")
     batch_size: int = 0                     # tiles per batch at prediction; 0 = auto: 1 on a CPU (batching tiles gains nothing there), 8 on a GPU
+    bands: list[int] = field(default_factory=list)  # raster bands read as R, G, B (1-based, GDAL order); empty: 1, 2, 3 (or band 1 as grey)
 
 @dataclass
 class Config:
@@ -232,6 +233,7 @@ def _check_ranges(cfg: Config, source: str):
         bad("model", "dilations", cfg.model.dilations, f"one dilation per branch ({cfg.model.branches} branches)")
     if not 0 <= cfg.tiles.overlap < 1: bad("tiles", "overlap", cfg.tiles.overlap, "a number in [0, 1)")
     if cfg.tiles.batch_size < 0: bad("tiles", "batch_size", cfg.tiles.batch_size, "an integer >= 1, or 0 for auto (1 on a CPU, 8 on a GPU)")
+    if cfg.tiles.bands and (len(cfg.tiles.bands) not in (1, 3) or min(cfg.tiles.bands) < 1): bad("tiles", "bands", cfg.tiles.bands, "1 or 3 band numbers >= 1 (GDAL numbering)")
     if cfg.scale.devices < 1 or cfg.scale.nodes < 1: bad("scale", "devices", cfg.scale.devices, "devices >= 1 and nodes >= 1")
 
 def check_config_paths(cfg: Config) -> Config:

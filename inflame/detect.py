@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, io, json, math, os, sys, time, warnings
 from collections import OrderedDict
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 import numpy as np
 import torch
 from torch import nn, Tensor
@@ -18,14 +18,16 @@ from .core import (Config, ConfigError, DataError, InflameError, atomic_open, at
                           load_state_dict_file, new_run_dir, save_config, seed_everything, seed_worker, write_json)
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
-from .learn import Autocast, Task, load_checkpoint, run
+from .learn import Autocast, Task, load_checkpoint
+from . import learn as _learn
 
 # %% auto #0
 __all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
            'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
            'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
            'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model', 'DetectTask', 'train',
-           'predict_images', 'predict', 'evaluate', 'show_detections', 'plot_predictions', 'demo_config', 'demo']
+           'predict_images', 'predict', 'coco_metrics', 'evaluate', 'show_detections', 'plot_predictions',
+           'demo_config', 'demo']
 
 # %% ../nbs/04_detect.ipynb #25ef7d1a
 ARCHS = {
@@ -427,6 +429,7 @@ class DetectionCallback(Callback):
 class IterTimer(Callback):
     "Seconds per training iteration (the mean after the first, warm-up, iteration)."
     order = 70
+    def __init__(self): self.times = []
     def before_fit(self): self.times = []
     def before_batch(self):
         if self.training: self.t0 = time.perf_counter()
@@ -576,7 +579,7 @@ class DetectTask(Task):
         timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
         get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
         return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
-                "s_per_iter": round(timer[0].s_per_iter, 4) if timer else None, "valid": ev}
+                "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
 
 TASK = DetectTask()
 
@@ -584,7 +587,7 @@ def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None
     "Train the detector described by `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*upsample.*|.*meshgrid.*|.*is_grads_batched.*")
-        return run(TASK, cfg, resume, cbs)
+        return _learn.run(TASK, cfg, resume, cbs)
 
 def _num(v):
     try: return round(float(v), 5)
@@ -685,6 +688,23 @@ def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
                  for im in coco["images"]]
     return items, coco, split
 
+def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
+    "COCO bbox scores of `results` against COCO dict `gt`: `({ap, ap50, ap75, aps, apm, apl, per_class, per_class_ap50}, PR curves at IoU 0.5 per class, COCOeval)`."
+    E = _run_cocoeval(gt, results)
+    names = ["ap", "ap50", "ap75", "aps", "apm", "apl"]
+    res, per_class, per_class50, pr = {k: None for k in names}, {}, {}, {}
+    if E is not None:
+        res = {k: (round(float(v), 4) if v >= 0 else None) for k, v in zip(names, E.stats[:6])}
+        prec = E.eval["precision"]   # [iou, recall, class, area, maxdets]
+        for k, cid in enumerate(E.params.catIds):
+            name = next(c["name"] for c in gt["categories"] if c["id"] == cid)
+            p = prec[:, :, k, 0, -1]; p = p[p > -1]
+            per_class[name] = round(float(p.mean()), 4) if p.size else None
+            p50 = prec[0, :, k, 0, -1]; p50 = p50[p50 > -1]
+            per_class50[name] = round(float(p50.mean()), 4) if p50.size else None
+            pr[name] = prec[0, :, k, 0, -1]
+    return {**res, "per_class": per_class, "per_class_ap50": per_class50}, pr, E
+
 def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, annotations: str | None = None,
              out: str | os.PathLike | None = None, batch_size: int = 4, device: str = "auto", test_branches: str | None = None,
              progress: bool | None = None, precision: str = "fp32", **kw) -> dict:
@@ -715,21 +735,9 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     gt = {"images": [im for im in coco["images"] if im["id"] in ids], "categories": coco["categories"],
           "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
                           for a in coco["annotations"] if a["image_id"] in ids]}
-    E = _run_cocoeval(gt, results)
-    names = ["ap", "ap50", "ap75", "aps", "apm", "apl"]
-    res = {k: None for k in names}
-    per_class, per_class50, pr = {}, {}, {}
-    if E is not None:
-        res = {k: (round(float(v), 4) if v >= 0 else None) for k, v in zip(names, E.stats[:6])}
-        prec = E.eval["precision"]   # [iou, recall, class, area, maxdets]
-        for k, cid in enumerate(E.params.catIds):
-            name = next(c["name"] for c in coco["categories"] if c["id"] == cid)
-            p = prec[:, :, k, 0, -1]; p = p[p > -1]
-            per_class[name] = round(float(p.mean()), 4) if p.size else None
-            p50 = prec[0, :, k, 0, -1]; p50 = p50[p50 > -1]
-            per_class50[name] = round(float(p50.mean()), 4) if p50.size else None
-            pr[name] = prec[0, :, k, 0, -1]
-    res.update(per_class=per_class, per_class_ap50=per_class50, images=len(items), boxes=len(gt["annotations"]), detections=len(results), split=split,
+    res, pr, E = coco_metrics(gt, results)
+    per_class, per_class50 = res["per_class"], res["per_class_ap50"]
+    res.update(images=len(items), boxes=len(gt["annotations"]), detections=len(results), split=split,
                data=str(data), test_branches=getattr(model, "test_branches", meta.get("test_branches")),
                seconds_per_image=round(secs / max(len(items), 1), 4))
     if out is not None:

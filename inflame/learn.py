@@ -312,6 +312,7 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
     "Checks, data and the run folder: `(run_dir, manifest, extra, checkpoint or None)`; nothing is written before the checks pass."
     if cfg.task.kind != task.kind: raise ConfigError(f"{cfg.source}: [task] kind = {cfg.task.kind!r}: this trainer trains {task.kind!r}")
     task.check(cfg)
+    if cfg.train.checkpoint_every: get_logger().warning("[train] checkpoint_every is ignored: a run checkpoints after every epoch (checkpoints/last.pth)")
     if resume:
         run_dir = Path(resume)
         if not (run_dir / "manifest.json").is_file(): raise InflameError(f"{run_dir}: not a run folder to resume (no manifest.json)")
