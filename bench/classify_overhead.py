@@ -66,6 +66,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=2, help="runs of each, alternating")
     ap.add_argument("--threads", type=int, default=0, help="OMP_NUM_THREADS for both (0: torch's default)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--no-track", action="store_true", help="inflame without MLflow tracking (default: tracked, as users run it)")
     a = ap.parse_args()
 
     sys.path.insert(0, str(REPO))
@@ -78,12 +79,13 @@ def main() -> int:
     cfg = work / "bench.toml"
     cfg.write_text(f'[task]\nname = "bench"\n[data]\npath = "{data}"\nmanifest = "{manifest}"\nimage_size = {a.size}\n'
                    f'[model]\narch = "{a.arch}"\npretrained = false\n[train]\nepochs = {a.epochs}\nbatch_size = {a.bs}\nlr = {a.lr}\n'
-                   f'num_workers = {a.workers}\n[io]\ntraining_output = "{work / "runs"}"\n[track]\nenabled = false\n')
+                   f'num_workers = {a.workers}\n[io]\ntraining_output = "{work / "runs"}"\n[track]\nenabled = {str(not a.no_track).lower()}\n')
     env = dict(os.environ)
     if a.threads: env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(a.threads)
     cmds = {"inflame": [sys.executable, "-c", INFLAME, "train", str(cfg)],
             "fastai": [sys.executable, str(work / "plain.py"), str(manifest), a.arch, str(a.size), str(a.epochs), str(a.bs),
                        str(a.lr), str(a.workers), str(work)]}
+    print(f"inflame tracking: {'off' if a.no_track else 'on (embedded MLflow store), as users run it'}")
     print(f"data {data} ({len(m.split('train'))} train / {len(m.split('valid'))} valid, {len(m.labels)} classes), {a.arch} "
           f"{a.size}px, {a.epochs} epochs, bs {a.bs}, lr {a.lr}, workers {a.workers}, threads {a.threads or 'default'}; work {work}")
     res = {k: [] for k in cmds}

@@ -142,7 +142,7 @@ def worker(a) -> dict:
     import torch
     if a.threads: torch.set_num_threads(a.threads)
     if a.model:
-        from inflame.cli import resolve_model
+        from inflame.tasks import resolve_model
         from inflame.detect import load_model
         m, meta = load_model(resolve_model(a.model)[0], a.device); labels = [str(l) for l in meta["labels"]]
     else:

@@ -16,8 +16,12 @@ from . import data as D
 from . import tiles as T
 
 # %% auto #0
-__all__ = ['CSV_COLUMNS', 'coco_from_boxes', 'coco_boxes', 'read_voc_file', 'read_voc', 'write_voc', 'read_yolo', 'write_yolo',
-           'read_csv_boxes', 'write_csv_boxes', 'GeoRaster', 'make_geotiff']
+__all__ = ['CSV_COLUMNS', 'GDAL_CACHE_MB', 'VECTOR_SUFFIXES', 'FORMATS', 'coco_from_boxes', 'coco_boxes', 'read_voc_file',
+           'read_voc', 'write_voc', 'read_yolo', 'write_yolo', 'read_csv_boxes', 'write_csv_boxes', 'GeoRaster',
+           'make_geotiff', 'raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file',
+           'write_vector', 'read_vector', 'detect_format', 'read_annotations', 'convert', 'detection_frame',
+           'zone_counts', 'write_detections', 'merge_across_images', 'survey_split', 'apply_splits', 'count_errors',
+           'count_plot', 'box_precision_recall']
 
 # %% ../nbs/05a_geo.ipynb #df027716
 def coco_from_boxes(images: Sequence[tuple[str, int, int, Sequence]], categories: Sequence[str] | None = None,
@@ -189,10 +193,16 @@ def write_csv_boxes(coco: dict, out: str | os.PathLike) -> Path:
             for l, x0, y0, x1, y1 in boxes: w.writerow([fn, f"{x0:g}", f"{y0:g}", f"{x1:g}", f"{y1:g}", l])
     return Path(out)
 
-# %% ../nbs/05a_geo.ipynb #a428571d
+# %% ../nbs/05a_geo.ipynb #273f030c
+GDAL_CACHE_MB = 64   # GDAL's block cache (process-wide) unless GDAL_CACHEMAX is set: its default, 5% of RAM, grows with the image
+
 def _rasterio():
     try: import rasterio
     except ImportError: raise InflameError("rasterio is not installed: pip install 'inflame[geo]' (rasterio, geopandas, pyogrio, shapely)") from None
+    global GDAL_CACHE_MB
+    if GDAL_CACHE_MB and "GDAL_CACHEMAX" not in os.environ:
+        from rasterio._env import set_gdal_config
+        set_gdal_config("GDAL_CACHEMAX", GDAL_CACHE_MB * 2**20); GDAL_CACHE_MB = 0   # once
     return rasterio
 
 class GeoRaster:
@@ -201,7 +211,9 @@ class GeoRaster:
                  background: str | tuple = "white", stats_side: int = 1024):
         rio = _rasterio(); self.path = Path(path)
         if not self.path.is_file(): raise DataError(f"{self.path}: no such image file")
-        try: self.ds = rio.open(self.path)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", rio.errors.NotGeoreferencedWarning); self.ds = rio.open(self.path)
         except rio.errors.RasterioIOError as e: raise DataError(f"{self.path}: GDAL cannot open it: {e}") from None
         self.width, self.height, self.streaming = self.ds.width, self.ds.height, True
         if not allow_large and self.width * self.height > D.MAX_PIXELS:
@@ -281,3 +293,328 @@ def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, b
         warnings.simplefilter("ignore")      # NotGeoreferencedWarning for crs=None
         with rio.open(path, "w", **prof) as d: d.write(a)
     return path
+
+# %% ../nbs/05a_geo.ipynb #27b29f07
+VECTOR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
+
+def raster_geo(path: str | os.PathLike) -> dict:
+    "`{crs, transform, width, height}` of an image file (`crs`/`transform` None when it has no georeferencing)."
+    r = GeoRaster(path, allow_large=True)
+    try: return {**r.geo_info(), "width": r.width, "height": r.height}
+    finally: r.close()
+
+def _affine(transform: Sequence[float]):
+    from affine import Affine
+    return Affine(*transform[:6])
+
+def box_polygons(boxes: np.ndarray, transform: Sequence[float] | None, points: bool = False) -> list:
+    "Shapely polygons (or centre points) of pixel boxes (N, 4 xyxy) through the affine `transform` (None: pixel coordinates)."
+    import shapely
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    if points: xs, ys = np.stack([(b[:, 0] + b[:, 2]) / 2]), np.stack([(b[:, 1] + b[:, 3]) / 2])
+    else: xs, ys = b[:, [0, 2, 2, 0]].T, b[:, [1, 1, 3, 3]].T
+    if transform is not None:
+        a, bb, c, d, e, f = transform[:6]; xs, ys = a * xs + bb * ys + c, d * xs + e * ys + f
+    if points: return list(shapely.points(xs[0], ys[0]))
+    return list(shapely.polygons(np.stack([xs.T, ys.T], -1)))
+
+def map_to_pixel_boxes(geoms: Sequence, transform: Sequence[float] | None) -> np.ndarray:
+    "Pixel boxes (N, 4 xyxy): the bounds of `geoms` mapped through the inverse of `transform` (None: already pixels)."
+    import shapely
+    out = []
+    for g in geoms:
+        xy = shapely.get_coordinates(g)
+        if transform is not None:
+            inv = ~_affine(transform); xy = np.array([inv * tuple(p) for p in xy])
+        out.append([xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()])
+    return np.array(out, np.float64).reshape(-1, 4)
+
+# %% ../nbs/05a_geo.ipynb #bafb2a9e
+def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs: str | None = None):
+    "A GeoDataFrame of `rows` (one dict of fields per geometry) in `crs`, reprojected to `to_crs` if given."
+    import geopandas as gpd
+    g = gpd.GeoDataFrame(list(rows), geometry=list(geoms), crs=crs)
+    if to_crs:
+        if crs is None: raise DataError(f"to_crs = {to_crs!r}: the boxes have no CRS (images without georeferencing) to reproject from")
+        g = g.to_crs(to_crs)
+    return g
+
+def write_vector_file(gdf, out: str | os.PathLike, layer: str | None = None) -> Path:
+    "Write a GeoDataFrame (or a plain DataFrame, as a table) atomically (a temporary file, then a rename) as GPKG/GeoJSON/FlatGeobuf/shapefile by the extension of `out`."
+    out = Path(out); drv = VECTOR_SUFFIXES.get(out.suffix.lower())
+    if drv is None: raise DataError(f"{out}: unknown vector format {out.suffix!r} (expected {', '.join(VECTOR_SUFFIXES)})")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmpd = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    try:
+        if drv == "GPKG" and out.is_file(): shutil.copy2(out, tmpd / out.name)    # keep the file's other layers
+        if hasattr(gdf, "to_file"): gdf.to_file(tmpd / out.name, driver=drv, layer=layer if drv == "GPKG" else None, engine="pyogrio")
+        else:                                                                     # a plain DataFrame: an attribute table
+            import pyogrio; pyogrio.write_dataframe(gdf, tmpd / out.name, layer=layer, driver=drv)
+        for f in sorted(tmpd.iterdir()): os.replace(f, out.parent / f.name)       # shapefiles: .shp, .shx, .dbf, .prj, .cpg
+    finally: shutil.rmtree(tmpd, ignore_errors=True)
+    return out
+
+# %% ../nbs/05a_geo.ipynb #f6bf0bac
+def write_vector(coco: dict, out: str | os.PathLike, images: str | os.PathLike, to_crs: str | None = None, layer: str = "annotations") -> Path:
+    "Write the boxes of `coco` as map-coordinate polygons (`image`, `label`, pixel `x0..y1`) over the rasters in `images`."
+    images = Path(images); rows, geoms, crs = [], [], None
+    for fn, w, h, boxes in coco_boxes(coco):
+        g = raster_geo(images / fn)
+        if g["crs"] is None: raise DataError(f"{images / fn}: no CRS / geotransform: its boxes cannot be written in map coordinates (use csv or coco)")
+        if crs is None: crs = g["crs"]
+        elif g["crs"] != crs: raise DataError(f"{images / fn}: CRS {g['crs']} differs from {crs} of the other images")
+        rows += [{"image": fn, "label": l, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for l, x0, y0, x1, y1 in boxes]
+        geoms += box_polygons([b[1:] for b in boxes], g["transform"]) if boxes else []
+    return write_vector_file(vector_frame(rows, geoms, crs, to_crs), out, layer)
+
+def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: str = "label", image_field: str = "image",
+                layer: str | None = None) -> dict:
+    "Boxes drawn in map coordinates (a vector file of polygons with a label field) over the rasters in `images`, as COCO."
+    import geopandas as gpd, shapely
+    src, images = Path(src), Path(images)
+    g = gpd.read_file(src, layer=layer, engine="pyogrio")
+    if label_field not in g.columns: raise DataError(f"{src}: no field {label_field!r} for the labels (fields: {', '.join(map(str, g.columns))})")
+    rasters = [p for p in D.list_images(images) if raster_geo(p)["crs"]] if images.is_dir() else [images]
+    info = {p.relative_to(images).as_posix() if images.is_dir() else p.name: raster_geo(p) for p in rasters}
+    per = defaultdict(list)
+    for fn, gi in info.items():
+        sub = g.to_crs(gi["crs"]) if g.crs is not None and str(g.crs.to_string()) != gi["crs"] else g
+        foot = box_polygons([[0, 0, gi["width"], gi["height"]]], gi["transform"])[0]
+        mine = (sub[image_field].astype(str).map(lambda v: Path(v).name == Path(fn).name) if image_field in sub.columns
+                else shapely.contains_xy(foot, *np.array([[c.x, c.y] for c in sub.geometry.centroid]).T.reshape(2, -1)))
+        for k, (geom, lab) in enumerate(zip(sub.geometry[mine], sub[label_field][mine])):
+            if geom is None or geom.is_empty: raise DataError(f"{src}: feature {int(np.nonzero(np.asarray(mine))[0][k])} has no geometry")
+            x0, y0, x1, y1 = map_to_pixel_boxes([geom], gi["transform"])[0]
+            per[fn].append((str(lab), round(float(x0), 3), round(float(y0), 3), round(float(x1), 3), round(float(y1), 3)))
+    return coco_from_boxes([(fn, gi["width"], gi["height"], per[fn]) for fn, gi in info.items() if per[fn] or image_field in g.columns],
+                           None, f"converted from vector {src}")
+
+# %% ../nbs/05a_geo.ipynb #323b00e5
+FORMATS = ("coco", "voc", "yolo", "csv", "vector")
+
+def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
+    "The annotation format of `path` (one of `FORMATS`) from its extension or, for a folder, the files in it."
+    p = Path(path); suf = p.suffix.lower()
+    if suf == ".json" and not (p.is_file() and '"FeatureCollection"' in p.read_text(encoding="utf-8", errors="replace")[:2000]): return "coco"
+    if suf == ".csv": return "csv"
+    if suf in VECTOR_SUFFIXES: return "vector"
+    if suf == ".xml": return "voc"
+    if p.is_dir():
+        if (p / "Annotations").is_dir() or any(p.glob("*.xml")): return "voc"
+        if any(p.glob("*.txt")): return "yolo"
+    if must_exist and not p.exists(): raise DataError(f"{p}: no such file or folder")
+    raise DataError(f"{p}: cannot tell the annotation format; pass src_format/dst_format, one of {', '.join(FORMATS)}")
+
+def read_annotations(src: str | os.PathLike, fmt: str | None = None, images: str | os.PathLike | None = None, **kw) -> dict:
+    "Read annotations in any of `FORMATS` (guessed from `src` when `fmt` is None) as a COCO dict."
+    fmt = fmt or detect_format(src)
+    if fmt == "coco":
+        d = D.read_coco(src, images, check_files=False); d.pop("image_root", None); return d
+    if fmt in ("yolo", "vector") and images is None: raise DataError(f"{src}: reading {fmt} needs images=FOLDER (for image sizes{' and transforms' if fmt == 'vector' else ''})")
+    if fmt == "voc": return read_voc(src, images, **kw)
+    if fmt == "yolo": return read_yolo(src, images, **kw)
+    if fmt == "csv": return read_csv_boxes(src, images)
+    if fmt == "vector": return read_vector(src, images, **kw)
+    raise DataError(f"format = {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+def convert(src: str | os.PathLike, dst: str | os.PathLike, src_format: str | None = None, dst_format: str | None = None,
+            images: str | os.PathLike | None = None, to_crs: str | None = None) -> dict:
+    "Convert annotations between `FORMATS` (COCO, Pascal VOC, YOLO, DeepForest CSV, map-coordinate vector); returns a summary."
+    coco = read_annotations(src, src_format, images)
+    fmt = dst_format or detect_format(dst, must_exist=False)
+    if fmt not in FORMATS: raise DataError(f"dst_format = {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if fmt == "coco":
+        write_json(dst, coco); D.read_coco(dst, check_files=False)
+    elif fmt == "voc": write_voc(coco, dst)
+    elif fmt == "yolo": write_yolo(coco, dst)
+    elif fmt == "csv": write_csv_boxes(coco, dst)
+    else:
+        if images is None: raise DataError(f"{dst}: writing a vector file needs images=FOLDER (the rasters' transforms)")
+        write_vector(coco, dst, images, to_crs)
+    return {"src": str(src), "dst": str(dst), "src_format": src_format or detect_format(src), "dst_format": fmt,
+            "images": len(coco["images"]), "boxes": len(coco["annotations"]), "labels": [c["name"] for c in coco["categories"]]}
+
+# %% ../nbs/05a_geo.ipynb #b08e8db0
+def _record_geo(rec: dict) -> dict:
+    g = rec.get("geo")
+    if g is None:
+        try: g = raster_geo(rec["image"])
+        except (DataError, InflameError): g = {"crs": None, "transform": None}
+    return g
+
+def _tile_index(rec: dict, boxes: np.ndarray) -> np.ndarray:
+    s = rec.get("sliced")
+    if not s or not len(boxes): return np.full(len(boxes), -1)
+    grid = np.array(T.tile_grid(rec["width"], rec["height"], s["tile"], s["overlap"]), np.float64)
+    cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    inside = (grid[None, :, 0] <= cx[:, None]) & (cx[:, None] <= grid[None, :, 2]) & (grid[None, :, 1] <= cy[:, None]) & (cy[:, None] <= grid[None, :, 3])
+    return inside.argmax(1)
+
+def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str | None = None, score_threshold: float = 0.0):
+    "One GeoDataFrame row per detection of `records` (image, label, score, tile, pixel box, crs) in map coordinates where the image has a CRS."
+    import geopandas as gpd, pandas as pd
+    parts, crs, plain = [], None, []
+    for rec in records:
+        if "error" in rec: continue
+        dets = [d for d in rec.get("detections", []) if d["score"] >= score_threshold]
+        g = _record_geo(rec); b = np.array([d["box"] for d in dets], np.float64).reshape(-1, 4)
+        rows = [{"image": rec["image"], "label": d["label"], "score": d["score"], "x0": x0, "y0": y0, "x1": x1, "y1": y1}
+                for d, (x0, y0, x1, y1) in zip(dets, b.tolist())]
+        for r, t in zip(rows, _tile_index(rec, b).tolist()): r["tile"] = int(t)
+        if g["crs"] is None: plain.append(rec["image"])
+        elif crs is None: crs = g["crs"]
+        parts.append((rows, box_polygons(b, g["transform"], points), g["crs"]))
+    if plain and crs is not None: raise DataError(f"{plain[0]}: no CRS, but other images have one: write pixel and map outputs separately")
+    if plain: warnings.warn(f"{len(plain)} image(s) without a CRS ({Path(plain[0]).name}, ...): detections stay in pixel coordinates (crs = 'pixel')")
+    frames = []
+    for rows, geoms, c in parts:
+        for r in rows: r["crs"] = c or "pixel"
+        f = gpd.GeoDataFrame(rows, geometry=geoms, crs=c) if rows else None
+        if f is not None: frames.append(f.to_crs(crs) if c and c != crs else f)
+    cols = ["image", "label", "score", "tile", "x0", "y0", "x1", "y1", "crs"]
+    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs) if frames else gpd.GeoDataFrame({k: [] for k in cols}, geometry=[], crs=crs)
+    out = out[cols + ["geometry"]]
+    if to_crs:
+        if crs is None: raise DataError(f"to_crs = {to_crs!r}: the images have no CRS to reproject from")
+        out = out.to_crs(to_crs)
+    return out
+
+# %% ../nbs/05a_geo.ipynb #d83249b4
+def zone_counts(detections, zones, zone_field: str | None = None):
+    "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0)."
+    import geopandas as gpd, pandas as pd
+    z = gpd.read_file(zones, engine="pyogrio") if not isinstance(zones, gpd.GeoDataFrame) else zones
+    if detections.crs is None or z.crs is None: raise DataError(f"{zones if not isinstance(zones, gpd.GeoDataFrame) else 'zones'}: counting per zone needs detections and zones with a CRS")
+    zf = zone_field or next((c for c in ("zone", "name", "id", "transect") if c in z.columns), None)
+    z = z.assign(zone=z[zf].astype(str) if zf else [str(i) for i in range(len(z))])[["zone", "geometry"]]
+    pts = gpd.GeoDataFrame(detections[["label"]].copy(), geometry=detections.geometry.centroid, crs=detections.crs).to_crs(z.crs)
+    j = gpd.sjoin(pts, z, predicate="within", how="inner")
+    t = pd.crosstab(j["zone"], j["label"]).reindex(z["zone"], fill_value=0)
+    t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
+    return t.reset_index().rename(columns={"index": "zone"})
+
+# %% ../nbs/05a_geo.ipynb #47ac9384
+def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
+                     zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0) -> dict:
+    "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
+    out = Path(out); df = detection_frame(records, points, to_crs, score_threshold)
+    write_vector_file(df, out, "detections")
+    per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
+    summary = {"out": str(out), "detections": len(df), "crs": df.crs.to_string() if df.crs is not None else "pixel",
+               "geometry": "points" if points else "polygons", "per_image": per_image}
+    if zones is not None:
+        zc = zone_counts(df, zones, zone_field); summary["zones"] = zc.to_dict("records")
+        if VECTOR_SUFFIXES[out.suffix.lower()] == "GPKG":
+            write_vector_file(zc, out, "zone_counts")   # an attribute table beside the detections layer
+        else:
+            with atomic_open(out.with_name(out.stem + "_zones.csv")) as f: zc.to_csv(f, index=False)
+    return summary
+
+# %% ../nbs/05a_geo.ipynb #762bdf4a
+def merge_across_images(records: Sequence[dict], method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0) -> dict:
+    "Merge the detections of overlapping georeferenced `records` in map coordinates; returns `{crs, detections, counts}` (boxes as map `bounds`)."
+    recs = [r for r in records if "error" not in r]; geos = [_record_geo(r) for r in recs]
+    if not recs: return {"crs": None, "detections": [], "counts": {}}
+    bad = [r["image"] for r, g in zip(recs, geos) if g["crs"] is None or g["transform"][1] or g["transform"][3] or g["crs"] != geos[0]["crs"]]
+    if bad: raise DataError(f"{bad[0]}: merging across images needs north-up rasters in one CRS ({geos[0]['crs']})")
+    a0, e0 = geos[0]["transform"][0], geos[0]["transform"][4]
+    ox = min(g["transform"][2] for g in geos); oy = max(g["transform"][5] for g in geos)   # top left of everything
+    def to_grid(b, g):   # pixel boxes of one image -> pixels of the shared grid
+        a, _, c, _, e, f = g["transform"]
+        return np.stack([(c + a * b[:, 0] - ox) / a0, (f + e * b[:, 1] - oy) / e0, (c + a * b[:, 2] - ox) / a0, (f + e * b[:, 3] - oy) / e0], 1)
+    B, S, L, TT, I, src = [], [], [], [], [], []
+    names = sorted({d["label"] for r in recs for d in r["detections"]}); lid = {n: i + 1 for i, n in enumerate(names)}
+    for k, (r, g) in enumerate(zip(recs, geos)):
+        b = np.array([d["box"] for d in r["detections"]], np.float64).reshape(-1, 4)
+        B.append(to_grid(b, g)); S += [d["score"] for d in r["detections"]]; L += [lid[d["label"]] for d in r["detections"]]
+        TT.append(np.tile(to_grid(np.array([[0, 0, r["width"], r["height"]]], np.float64), g), (len(b), 1))); I += [k] * len(b)
+    B, TT = np.concatenate(B), np.concatenate(TT)
+    W, H = (float(TT[:, 2].max()) if len(TT) else 1.0), (float(TT[:, 3].max()) if len(TT) else 1.0)
+    m = T.merge_detections(B, np.array(S), np.array(L, np.int64), TT, W, H, method, iou_threshold, edge_eps, np.array(I, np.int64))
+    owner = [int(I[np.nonzero((B == b).all(1))[0][0]]) if (B == b).all(1).any() else -1 for b in m["boxes"]]
+    dets = [{"label": names[int(l) - 1], "score": round(float(s), 4), "image": recs[o]["image"] if o >= 0 else None,
+             "bounds": [ox + x0 * a0, oy + y1 * e0, ox + x1 * a0, oy + y0 * e0]}
+            for (x0, y0, x1, y1), s, l, o in zip(m["boxes"].tolist(), m["scores"], m["labels"], owner)]
+    return {"crs": geos[0]["crs"], "detections": dets, "counts": dict(Counter(d["label"] for d in dets))}
+
+# %% ../nbs/05a_geo.ipynb #3314ebe3
+def _block_side(group_by: str) -> tuple[float, str]:
+    import re
+    m = re.fullmatch(r"block:([0-9.]+)(m|km|px)", group_by)
+    if not m: raise DataError(f"group_by = {group_by!r}: expected 'image' or 'block:<side><m|km|px>' (e.g. 'block:500m')")
+    return float(m[1]) * (1000 if m[2] == "km" else 1), "px" if m[2] == "px" else "m"
+
+def survey_split(tiled: dict, group_by: str = "image", valid_pct: float = 0.2, test_pct: float = 0.0, seed: int = 42,
+                 image_root: str | os.PathLike | None = None) -> dict[str, str]:
+    "Splits for the tiles of a `tiles.tile_coco` set by source image or by map blocks, so neighbouring tiles never straddle train and valid."
+    names = {c["id"]: c["name"] for c in tiled["categories"]}; labs = defaultdict(set)
+    for a in tiled["annotations"]: labs[a["image_id"]].add(names[a["category_id"]])
+    geo_cache, key = {}, {}
+    if group_by != "image": side, unit = _block_side(group_by)
+    for im in tiled["images"]:
+        src = im.get("source_image", im["file_name"])
+        if group_by == "image": key[im["id"]] = src; continue
+        t = im.get("tile", [0, 0, im["width"], im["height"]]); cx, cy = (t[0] + t[2]) / 2, (t[1] + t[3]) / 2
+        if unit == "m":
+            if src not in geo_cache: geo_cache[src] = raster_geo(Path(image_root or tiled.get("image_root", ".")) / src)
+            g = geo_cache[src]
+            if g["crs"] is None: raise DataError(f"{src}: group_by = {group_by!r} needs a georeferenced image (or use 'block:<n>px')")
+            a, b, c, d, e, f = g["transform"]; cx, cy = a * cx + b * cy + c, d * cx + e * cy + f
+        key[im["id"]] = f"{src if unit == 'px' else g['crs']}:{math.floor(cx / side)}:{math.floor(cy / side)}"
+    groups = defaultdict(set)
+    for i, k in key.items(): groups[k] |= labs[i]
+    split = D.split_items(sorted((k, sorted(v)) for k, v in groups.items()), valid_pct, test_pct, seed)
+    return {im["file_name"]: split[key[im["id"]]] for im in tiled["images"]}
+
+def apply_splits(manifest: D.Manifest, splits: dict[str, str]) -> D.Manifest:
+    "A copy of `manifest` with each row's split taken from `splits` (by path); rows not in `splits` keep theirs."
+    import dataclasses
+    return dataclasses.replace(manifest, rows=[{**r, "split": splits.get(r["path"], r["split"])} for r in manifest.rows])
+
+# %% ../nbs/05a_geo.ipynb #8c9e5ba0
+def count_errors(true: dict[str, dict[str, int]], predicted: dict[str, dict[str, int]]) -> dict:
+    "Count MAE, RMSE, mean bias and relative error per class and overall between `{unit: {label: count}}` dicts (units: images or zones)."
+    units = sorted(set(true) | set(predicted)); labels = sorted({l for d in (true, predicted) for u in d.values() for l in u})
+    def stats(t, p):
+        t, p = np.asarray(t, np.float64), np.asarray(p, np.float64); d = p - t
+        return {"n": len(t), "true": int(t.sum()), "predicted": int(p.sum()), "mae": round(float(np.abs(d).mean()), 4) if len(t) else 0.0,
+                "rmse": round(float(np.sqrt((d ** 2).mean())), 4) if len(t) else 0.0, "bias": round(float(d.mean()), 4) if len(t) else 0.0,
+                "relative_error": round(float(p.sum() / t.sum() - 1), 4) if t.sum() else None}
+    per = {l: stats([true.get(u, {}).get(l, 0) for u in units], [predicted.get(u, {}).get(l, 0) for u in units]) for l in labels}
+    tot = stats([sum(true.get(u, {}).values()) for u in units], [sum(predicted.get(u, {}).values()) for u in units])
+    return {**tot, "per_class": per, "units": {u: {"true": dict(true.get(u, {})), "predicted": dict(predicted.get(u, {}))} for u in units}}
+
+def count_plot(errors: dict, path: str | os.PathLike, title: str = "counts") -> Path:
+    "A small PNG of predicted vs true total counts per unit (from `count_errors`), with the 1:1 line; written atomically."
+    import matplotlib; matplotlib.use("Agg", force=False); import matplotlib.pyplot as plt
+    u = errors["units"]; t = [sum(v["true"].values()) for v in u.values()]; p = [sum(v["predicted"].values()) for v in u.values()]
+    fig, ax = plt.subplots(figsize=(3.2, 3.2), dpi=100); top = max(t + p + [1]) * 1.05
+    ax.plot([0, top], [0, top], color="grey", lw=1); ax.scatter(t, p, s=14)
+    ax.set(xlabel="true count", ylabel="predicted count", xlim=(0, top), ylim=(0, top), title=f"{title}: MAE {errors['mae']:g}")
+    buf = io.BytesIO(); fig.tight_layout(); fig.savefig(buf, format="png"); plt.close(fig)
+    return atomic_write(path, buf.getvalue())
+
+# %% ../nbs/05a_geo.ipynb #c280ccc4
+def _iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    ar = lambda x: (x[:, 2] - x[:, 0]) * (x[:, 3] - x[:, 1])
+    inter = ix * iy; return inter / np.maximum(ar(a)[:, None] + ar(b)[None, :] - inter, 1e-12)
+
+def box_precision_recall(records: Sequence[dict], coco: dict, iou_threshold: float = 0.4, score_threshold: float = 0.0) -> dict:
+    "DeepForest-style box precision and recall at IoU `iou_threshold` (greedy by score, class-agnostic) and the class accuracy of matches."
+    per = {Path(fn).name: (fn, bx) for fn, _, _, bx in coco_boxes(coco)}; tp = npred = ntrue = same = 0; rows = []
+    for r in records:
+        if Path(r["image"]).name not in per: raise DataError(f"{r['image']}: not an image of the ground truth")
+        fn, bx = per[Path(r["image"]).name]
+        dets = sorted((d for d in r["detections"] if d["score"] >= score_threshold), key=lambda d: -d["score"])
+        P = np.array([d["box"] for d in dets], np.float64).reshape(-1, 4); G = np.array([b[1:] for b in bx], np.float64).reshape(-1, 4)
+        iou = _iou_matrix(P, G) if len(P) and len(G) else np.zeros((len(P), len(G))); used = np.zeros(len(G), bool); m = 0
+        for i in range(len(P)):
+            cand = np.where(~used & (iou[i] >= iou_threshold), iou[i], -1)
+            if len(G) and cand.max() >= 0:
+                j = int(cand.argmax()); used[j] = True; m += 1; same += dets[i]["label"] == bx[j][0]
+        tp += m; npred += len(P); ntrue += len(G)
+        rows.append({"image": fn, "predicted": len(P), "true": len(G), "matched": m})
+    return {"iou_threshold": iou_threshold, "precision": round(tp / npred, 4) if npred else 0.0, "recall": round(tp / ntrue, 4) if ntrue else 0.0,
+            "class_accuracy": round(same / tp, 4) if tp else None, "images": rows}

@@ -156,7 +156,7 @@ class RunState:
         if self.best is None: return True
         return v > self.best["value"] if self.mode == "max" else v < self.best["value"]
 
-    def epoch_done(self, learn: Learner, row: dict, preds=None):
+    def epoch_done(self, learn: Learner, row: dict, preds=None, smooth: dict | None = None):
         "Record one epoch: update the best epoch and the patience count, write the CSV and the checkpoint, stop early when due."
         self.rows.append(row); self.valid_preds = preds
         v = row.get(self.monitor) if self.monitor else None
@@ -170,18 +170,26 @@ class RunState:
         if self.write:
             write_metrics(self.run_dir / "metrics.csv", self.rows)
             save_checkpoint(self.ckpt, learn, epoch=row["epoch"] + 1, rows=self.rows, best=self.best,
-                            bad_epochs=self.bad_epochs, stopped=self.stopped, **self.info)
+                            bad_epochs=self.bad_epochs, stopped=self.stopped, smooth_loss=smooth, **self.info)
         if self.stopped:
             get_logger().info(f"early stopping after epoch {row['epoch']}: {self.monitor} has not improved for {self.bad_epochs} epoch(s) (best {self.best['value']:.4g} at epoch {self.best['epoch']})")
             raise CancelFitException()
 
 # %% ../nbs/06a_learn.ipynb #5b365921
 class EpochRecorder(Callback):
-    "One row per epoch into a `RunState` (after fastai's Recorder); cancels the epochs before `skip` (done before a resume)."
+    """One row per epoch into a `RunState` (after fastai's Recorder); cancels the epochs before `skip` (done before a resume).
+
+    fastai's `train_loss` is a running (exponentially smoothed) mean over the whole fit; `smooth` (from the checkpoint)
+    restores it when a resume continues a phase, so the resumed rows equal the uninterrupted run's."""
     order = 70      # after fastai's Recorder (50) and ProgressCallback (60)
     def __init__(self, state: RunState, offset: int = 0, skip: int = 0, phase: str = "", collect_preds: bool = False,
-                 names: dict | None = None):
+                 names: dict | None = None, smooth: dict | None = None):
         self.state, self.offset, self.skip, self.phase, self.collect, self.names = state, offset, skip, phase, collect_preds, names or {}
+        self.smooth = smooth if skip else None
+    def before_train(self):
+        if self.smooth is not None and self.epoch == self.skip:
+            sl = self.recorder.smooth_loss; sl.count, sl.val = int(self.smooth["count"]), torch.tensor(float(self.smooth["val"]))
+            self.smooth = None
     def before_epoch(self):
         if self.epoch < self.skip:
             self._logger, self.learn.logger = self.learn.logger, noop
@@ -200,7 +208,8 @@ class EpochRecorder(Callback):
                **{self.names.get(k, k): float(v) for k, v in vals.items()},
                "lr": float(self.opt.hypers[-1]["lr"]), "seconds": round(time.time() - self.t0, 3)}
         preds = (torch.cat(self._p), torch.cat(self._t)) if self.collect and self._p else None
-        self.state.epoch_done(self.learn, row, preds)
+        sl = self.recorder.smooth_loss
+        self.state.epoch_done(self.learn, row, preds, {"count": int(sl.count), "val": float(sl.val)})
 
 # %% ../nbs/06a_learn.ipynb #2aaffaf1
 class Autocast(Callback):
@@ -245,7 +254,8 @@ def fit_learner(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: flo
                     learn.opt.load_state_dict({"state": ck["opt"]["state"], "hypers": L(ck["opt"]["hypers"])}); ck["opt"] = None
                 skip = max(0, done - offset)
                 tcb = [track.TrackCallback(tracker, run_dir, epoch_offset=offset, start=skip)] if tracker is not None else []
-                learn.fit_one_cycle(n, ph["lr"], cbs=[EpochRecorder(state, offset, skip, ph["name"], collect_preds, names), *tcb,
+                smooth = ck.get("smooth_loss") if ck is not None else None
+                learn.fit_one_cycle(n, ph["lr"], cbs=[EpochRecorder(state, offset, skip, ph["name"], collect_preds, names, smooth), *tcb,
                                                       dist.DDPCallback(), *extra_cbs], **ph["kw"])
             offset += n
     except BaseException as e:

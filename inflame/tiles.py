@@ -15,9 +15,9 @@ from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_ope
 from . import data as D
 
 # %% auto #0
-__all__ = ['MIN_TILE', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'Raster', 'seam_iou', 'cut_by_seam',
-           'merge_detections', 'label_name', 'sliced_predict', 'write_overview', 'tile_coco', 'load_tile',
-           'untile_coco', 'write_counts_csv', 'predict', 'evaluate_records', 'evaluate']
+__all__ = ['MIN_TILE', 'PIL_SUFFIXES', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'Raster', 'open_raster', 'seam_iou',
+           'cut_by_seam', 'merge_detections', 'label_name', 'sliced_predict', 'write_overview', 'tile_coco',
+           'load_tile', 'untile_coco', 'write_counts_csv', 'predict', 'evaluate_records', 'evaluate']
 
 # %% ../nbs/05_tiles.ipynb #b92883f6
 MIN_TILE = 8   # smallest tile side accepted
@@ -196,6 +196,20 @@ class Raster:
     def read(self) -> np.ndarray:
         "The whole image as an (H, W, 3) uint8 array (for small images and tests)."
         return next(iter(self.tiles([(0, 0, self.width, self.height)])))[1].copy()
+
+PIL_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".bmp", ".gif", ".webp", ".ppm", ".pgm"}   # read by `Raster`; the rest by GDAL
+
+def open_raster(path: str | os.PathLike, allow_large: bool = False, background: str = "white", bands: Sequence[int] | None = None):
+    "A `Raster` for PNG/JPEG/... (PNG streamed in bands), else (TIFF, JPEG2000, VRT, anything GDAL reads, or when `bands` are chosen) a `geo.GeoRaster` if rasterio is installed."
+    p = Path(path)
+    if p.suffix.lower() not in PIL_SUFFIXES or bands:
+        try: import rasterio  # noqa: F401  (the geo extra)
+        except ImportError:
+            if bands: raise ConfigError(f"bands = {list(bands)}: choosing bands needs rasterio (pip install 'inflame[geo]')") from None
+        else:
+            from inflame.geo import GeoRaster   # imported here: geo imports tiles
+            return GeoRaster(p, bands, allow_large, background)
+    return Raster(p, allow_large, background)
 
 # %% ../nbs/05_tiles.ipynb #39d1b1e9
 def _pairs(b: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -416,11 +430,12 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
                    labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
                    full_image_side: int = 1333, overview_side: int = 2048, skip_empty: bool = True, edge_eps: float = 2.0,
                    progress: bool | None = None, background: str = "white", progress_desc: str | None = None,
-                   precision: str = "fp32", prefetch: bool = True, resize_ahead: bool = True, channels_last: bool = True) -> dict:
-    "Detect objects in one (huge) image tile by tile; returns `{image, width, height, detections, counts, sliced}` with boxes in image pixels."
+                   precision: str = "fp32", prefetch: bool = True, resize_ahead: bool = True, channels_last: bool = True,
+                   bands: Sequence[int] | None = None) -> dict:
+    "Detect objects in one (huge) image tile by tile; returns `{image, width, height, detections, counts, sliced}` (plus `geo`: CRS and transform, for rasters read by GDAL) with boxes in image pixels."
     _check_options(tile, overlap, batch_size, merge, iou_threshold, score_threshold)
     t0 = time.time()
-    r = Raster(image, allow_large, background)
+    r = open_raster(image, allow_large, background, bands)
     W, H = r.size; dev = _torch_device(detector, device); dtype = inference_dtype(precision, dev)
     batch_size = batch_size or (1 if dev.type == "cpu" else 8)   # auto: batching tiles gains nothing on a CPU (measured)
     grid = tile_grid(W, H, tile, overlap)
@@ -480,6 +495,7 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
                       "full_image": bool(full_image), "precision": {"torch.bfloat16": "bf16", "torch.float16": "fp16"}.get(str(dtype), "fp32"),
                       "raw_detections": int(sum(len(x) for x in S)), "seconds": round(secs, 3),
                       "megapixels_per_s": round(W * H / 1e6 / max(secs, 1e-9), 3)}}
+    if hasattr(r, "geo_info"): rec["geo"] = r.geo_info()
     if overview: write_overview(ds[k_ov].result(), rec, overview, k_ov)
     return rec
 
@@ -686,7 +702,8 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
         try:
             rec = sliced_predict(model, p, tile, overlap, batch_size, merge, cfg.iou_threshold, full_image, thr, labels,
                                  bool(allow_large), None, Path(overview) / f"{p.stem}_overview.png" if overview else None,
-                                 progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
+                                 progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision,
+                                 bands=cfg.bands or None)
         except DataError as e:
             if single: raise
             rec = {"image": str(p), "error": str(e)}
