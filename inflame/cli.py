@@ -12,8 +12,8 @@ import inflame
 from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
-__all__ = ['cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve',
-           'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'build_parser', 'main']
+__all__ = ['TASK_OPTIONS', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep', 'cmd_cloud',
+           'cmd_serve', 'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -30,7 +30,7 @@ def cmd_check(args) -> int:
                             max_pixels=None if args.max_pixels == 0 else args.max_pixels)
     if args.json:
         for c in checks: print(json.dumps(c.__dict__))
-    else: print(D.format_check_report(checks, root))
+    else: print(D.format_check_report(checks, root, verbose=args.verbose))
     return 1 if any(not c.ok for c in checks) else 0
 
 def cmd_split(args) -> int:
@@ -65,30 +65,41 @@ def cmd_train(args) -> int:
 def _options(args, *names) -> dict:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
-def _detect_only(opts: dict, mdir: Path, meta: dict) -> None:
-    "Refuse detection-only options (`--precision`) for a model of another task."
-    if "precision" in opts and meta["task"] != "detect":
-        raise InflameError(f"--precision: for detection models; {mdir} is a {meta['task']} model")
+TASK_OPTIONS = {"detect": ("score_threshold", "precision", "tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"),
+                "classify": ("top_k",)}
+
+def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
+    "Refuse options of another task (`--top-k` for a detector, `--score-threshold` for a classifier, ...), naming the option and the model."
+    for task, names in TASK_OPTIONS.items():
+        if task == meta["task"]: continue
+        for n in names:
+            if n in opts:
+                raise InflameError(f"--{n.replace('_', '-')}: an option for {task} models; {mdir} is a {meta['task']} model")
 
 def cmd_predict(args) -> int:
-    "Predict an image or a folder: one JSON object for an image, JSON Lines for a folder (or a big image with --tile)."
+    "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
     from inflame.core import JsonlWriter, atomic_write
     mdir, meta = resolve_model(args.model)
+    sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
+    missing = [s for s in sources if not Path(s).exists()]
+    if missing: raise InflameError(f"{missing[0]}: no such image or folder")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision")
-    _detect_only(opts, mdir, meta)
+    _check_task_options(opts, mdir, meta)
     if (args.devices or 1) > 1 and not args.tile:
         from inflame import scale
         if not args.out: raise InflameError("predict --devices N: give --out FILE.jsonl for the merged results")
-        out = scale.distributed_predict(mdir, args.source, args.out, args.devices, **opts)
+        if len(sources) > 1: raise InflameError("predict --devices N: give one folder")
+        out = scale.distributed_predict(mdir, sources[0], args.out, args.devices, **opts)
         print(f"{out}: predictions of {args.devices} processes merged in input order"); return 0
     if args.tile:
         import importlib
-        recs = importlib.import_module("inflame.tiles").predict(mdir, args.source, **opts)
+        fn = importlib.import_module("inflame.tiles").predict
     else:
         for k in ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"): opts.pop(k, None)
-        recs = task_module(meta["task"]).predict(mdir, args.source, **opts)
-    if Path(args.source).is_file():
+        fn = task_module(meta["task"]).predict
+    recs = (r for s in sources for r in fn(mdir, s, **opts))
+    if len(sources) == 1 and Path(sources[0]).is_file():
         text = dumps_json(next(iter(recs)))
         if args.out: atomic_write(args.out, text)
         print(text, end="")
@@ -123,7 +134,7 @@ def cmd_evaluate(args) -> int:
     "Evaluate a model on a dataset or manifest split; prints the metrics as JSON and writes plots with --out."
     mdir, meta = resolve_model(args.model)
     opts = _options(args, "split", "out", "annotations", "batch_size", "device", "precision")
-    _detect_only(opts, mdir, meta)
+    _check_task_options(opts, mdir, meta)
     res = task_module(meta["task"]).evaluate(mdir, args.data, **opts)
     print(dumps_json(res), end="")
     return 0
@@ -132,6 +143,8 @@ def cmd_evaluate(args) -> int:
 def cmd_runs(args) -> int:
     "List tracked runs (id, date, data version, key params, final metrics), or compare runs: `inflame runs compare ID ID...`."
     from inflame import track
+    if not args.uri and not (Path(args.root) / "mlflow.db").is_file():
+        raise InflameError(f"--root {args.root}: no tracked runs there (no {Path(args.root) / 'mlflow.db'}); give the [io] training_output folder of your runs, or --uri")
     uri = args.uri or track.local_uri(args.root)
     if args.ids and args.ids[0] == "compare":
         ids = args.ids[1:]
@@ -182,30 +195,39 @@ def cmd_demo(args) -> int:
     print(dumps_json(d["prediction"], indent=None))
     return 0
 
+class HelpFormatter(argparse.HelpFormatter):
+    "argparse help that states each option's default (when it has one and the help text does not say it already)."
+    def _get_help_string(self, action):
+        h = action.help or ""
+        d = action.default
+        if "default" in h or d in (None, False, argparse.SUPPRESS) or d == [] or not action.option_strings: return h
+        return f"{h} (default: {d})"
+
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of the `inflame` command."
     p = argparse.ArgumentParser(prog="inflame", description="inflame: notebook-first computer-vision training. "
                                 "Check and split image datasets, train classifiers and detectors from a TOML config, predict JSON.")
     p.add_argument("--version", action="version", version=f"inflame {inflame.__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=lambda **kw: argparse.ArgumentParser(formatter_class=HelpFormatter, **kw))
     c = sub.add_parser("check", help="check images: report unreadable and odd files (exit 1 if any is unreadable)",
                        description=cmd_check.__doc__)
     c.add_argument("path", help="an image, a folder of images, or a COCO json")
     c.add_argument("--images", help="image folder of a COCO json (default: the json's folder)")
-    c.add_argument("--workers", type=int, default=None, help="decoding threads")
+    c.add_argument("--workers", type=int, default=None, help="decoding threads (default: 4)")
     c.add_argument("--max-pixels", type=int, default=D.MAX_PIXELS, help="decompression-bomb limit (0: none)")
     c.add_argument("--json", action="store_true", help="one JSON record per image instead of the report")
+    c.add_argument("--verbose", action="store_true", help="one line per file for every note (default: each repeated note once, with its count)")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("split", help="split a dataset into train/valid/test and write its manifest", description=cmd_split.__doc__)
     s.add_argument("path", help="folder of class folders (classify) or of images (detect)")
     s.add_argument("--annotations", help="COCO json (implies --task detect)")
-    s.add_argument("--task", choices=["classify", "detect"])
+    s.add_argument("--task", choices=["classify", "detect"], help="dataset kind (default: detect with --annotations, else classify)")
     s.add_argument("--valid", type=float, default=0.2, help="validation share per class (default 0.2)")
     s.add_argument("--test", type=float, default=0.0, help="test share per class (default 0)")
-    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--seed", type=int, default=42, help="seed of the deterministic split")
     s.add_argument("--previous", help="an earlier manifest: its files keep their split")
-    s.add_argument("--bad-images", choices=["error", "skip"], default="error")
-    s.add_argument("--out", default="manifest.json", help="manifest file, .json or .csv (default manifest.json)")
+    s.add_argument("--bad-images", choices=["error", "skip"], default="error", help="unreadable images: fail, or leave them out (listed in OUT.skipped.json)")
+    s.add_argument("--out", default="manifest.json", metavar="FILE", help="manifest FILE, .json or .csv (default manifest.json)")
     s.set_defaults(func=cmd_split)
     t = sub.add_parser("train", help="train from a TOML config (classify or detect)", description=cmd_train.__doc__)
     t.add_argument("config", help="experiment config (.toml)")
@@ -219,19 +241,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
     pr = sub.add_parser("predict", help="predict an image or folder; prints JSON (JSON Lines for folders)", description=cmd_predict.__doc__)
     pr.add_argument("model", help="model folder (with model.json) or run folder")
-    pr.add_argument("source", help="an image or a folder of images")
-    pr.add_argument("--out", help="write the JSON / JSON Lines here (atomically) instead of stdout")
+    pr.add_argument("source", nargs="+", help="images and/or folders of images (several: JSON Lines in the order given)")
+    pr.add_argument("--out", metavar="FILE", help="write the JSON / JSON Lines to FILE (atomically) instead of stdout")
     pr.add_argument("--top-k", type=int, help="classify: labels in top_k (default 3)")
     pr.add_argument("--score-threshold", type=float, help="detect: minimum score (default from the model)")
-    pr.add_argument("--batch-size", type=int, help="images (or tiles) per batch")
-    pr.add_argument("--device", help="auto, cpu, cuda, cuda:N, mps")
+    pr.add_argument("--batch-size", type=int, help="images (or tiles) per batch (default: the task's, 32 classify / 4 detect)")
+    pr.add_argument("--device", help="auto, cpu, cuda, cuda:N, mps (default auto)")
     pr.add_argument("--tile", type=int, help="detect: sliced inference with tiles of this size")
     pr.add_argument("--overlap", type=float, help="detect: tile overlap share (default 0.2)")
     pr.add_argument("--merge", choices=["nms", "union"], help="detect: how duplicates across tile seams merge")
     pr.add_argument("--full-image", action="store_true", default=None, help="detect: also predict the downscaled whole image and merge")
     pr.add_argument("--allow-large", action="store_true", default=None, help="allow images over PIL's pixel limit (with --tile)")
-    pr.add_argument("--counts-csv", help="detect: write counts per image and class to this CSV")
-    pr.add_argument("--overview", help="detect: write an overview PNG per image into this folder")
+    pr.add_argument("--counts-csv", metavar="FILE", help="detect: write counts per image and class to this CSV FILE")
+    pr.add_argument("--overview", metavar="DIR", help="detect: write an overview PNG per image into folder DIR")
     pr.add_argument("--precision", choices=PRECISIONS,
                     help="detect: run the model under autocast; bf16 about halves CPU time where the CPU has AVX512-BF16/AMX (default fp32)")
     pr.add_argument("--devices", type=int, help="predict a folder on N processes/GPUs, merged in input order (needs --out)")
@@ -241,9 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("data", help="data folder, manifest (.json/.csv) or COCO json")
     ev.add_argument("--split", help="manifest split to evaluate (default test, else valid)")
     ev.add_argument("--annotations", help="detect: COCO json when DATA is an image folder")
-    ev.add_argument("--out", help="folder for the plots and metrics JSON")
-    ev.add_argument("--batch-size", type=int)
-    ev.add_argument("--device")
+    ev.add_argument("--out", metavar="DIR", help="folder DIR for the plots and the metrics JSON")
+    ev.add_argument("--batch-size", type=int, help="images per batch (default: the task's)")
+    ev.add_argument("--device", help="auto, cpu, cuda, cuda:N, mps (default auto)")
     ev.add_argument("--precision", choices=PRECISIONS, help="detect: run the model under autocast (default fp32)")
     ev.set_defaults(func=cmd_evaluate)
     sw = sub.add_parser("sweep", help="hyperparameter sweep on Ray Tune with ASHA; writes results.csv and best.toml", description=cmd_sweep.__doc__)
@@ -253,13 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--trials", type=int, default=8, help="number of trials (default 8)")
     sw.add_argument("--address", help="Ray cluster address (default: local Ray)")
     sw.add_argument("--metric", default="valid_loss", help="metric to optimise (default valid_loss)")
-    sw.add_argument("--mode", choices=["min", "max"], default="min")
+    sw.add_argument("--mode", choices=["min", "max"], default="min", help="minimise or maximise --metric")
     sw.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config value (repeatable)")
-    sw.add_argument("--cpus-per-trial", type=float, default=1)
-    sw.add_argument("--gpus-per-trial", type=float)
-    sw.add_argument("--max-concurrent", type=int)
+    sw.add_argument("--cpus-per-trial", type=float, default=1, help="CPUs Ray reserves per trial")
+    sw.add_argument("--gpus-per-trial", type=float, help="GPUs Ray reserves per trial (default: 1 when GPUs are present, else 0)")
+    sw.add_argument("--max-concurrent", type=int, help="trials at once (default: as many as the resources allow)")
     sw.add_argument("--grace-period", type=int, default=1, help="ASHA: epochs before a trial may be stopped")
-    sw.add_argument("--out", help="sweep folder (default under [io] training_output)")
+    sw.add_argument("--out", metavar="DIR", help="sweep folder DIR (default: a new folder under [io] training_output)")
     sw.set_defaults(func=cmd_sweep)
     cl = sub.add_parser("cloud", help="train on a cloud service (azureml)", description=cmd_cloud.__doc__)
     cs = cl.add_subparsers(dest="service", required=True, metavar="SERVICE")
@@ -267,11 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
     az.add_argument("config", help="experiment config (.toml)")
     az.add_argument("--compute", required=True, help="Azure ML compute cluster name")
     az.add_argument("--dry-run", action="store_true", help="write and validate the job YAML offline; submit nothing")
-    az.add_argument("--out", help="job YAML (default CONFIG.azureml.yaml)")
-    az.add_argument("--devices", type=int); az.add_argument("--nodes", type=int)
-    az.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
-    for o in ("--environment", "--output-path", "--experiment", "--instance-type", "--subscription", "--resource-group", "--workspace"):
-        az.add_argument(o)
+    az.add_argument("--out", metavar="FILE", help="job YAML FILE (default CONFIG.azureml.yaml)")
+    az.add_argument("--devices", type=int, help="GPUs per node (default [scale] devices)")
+    az.add_argument("--nodes", type=int, help="nodes (default [scale] nodes)")
+    az.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config value (repeatable)")
+    for o, h in (("--environment", "Azure ML environment (default: built from docker/train.Dockerfile)"), ("--output-path", "datastore path for the run folders"),
+                 ("--experiment", "Azure ML experiment name (default [track] experiment)"), ("--instance-type", "Kubernetes instance type"),
+                 ("--subscription", "Azure subscription id (default: $AZURE_SUBSCRIPTION_ID)"), ("--resource-group", "resource group (default: $AZURE_RESOURCE_GROUP)"),
+                 ("--workspace", "Azure ML workspace (default: $AZUREML_WORKSPACE_NAME)")):
+        az.add_argument(o, help=h)
     az.set_defaults(func=cmd_cloud)
     sv = sub.add_parser("serve", help="serve a model over HTTP: POST /predict, an upload page at /, /health, /results", description=cmd_serve.__doc__)
     sv.add_argument("model", nargs="?", help="model folder (with model.json) or run folder; a fastai .pkl only with --trust; optional with --results")
@@ -295,11 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--experiment", default="inflame", help="MLflow experiment (default inflame)")
     r.add_argument("--uri", help="MLflow tracking URI (default: the local store under --root)")
     r.add_argument("--root", default="runs", help="training_output folder holding the local store (default runs)")
-    r.add_argument("--plot", default="runs_compare.png", help="compare: PNG of the metric curves (default runs_compare.png)")
+    r.add_argument("--plot", default="runs_compare.png", metavar="FILE", help="compare: PNG FILE of the metric curves (default runs_compare.png)")
     r.set_defaults(func=cmd_runs)
     d = sub.add_parser("demo", help="run the main job on the embedded demo data", description=cmd_demo.__doc__)
-    d.add_argument("--out", default="demo_data", help="folder for the demo data and runs (default demo_data)")
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--out", default="demo_data", metavar="DIR", help="folder DIR for the demo data and runs (default demo_data)")
+    d.add_argument("--seed", type=int, default=0, help="seed of the generated data")
     d.add_argument("--data-only", action="store_true", help="only make, check and split the demo data")
     d.set_defaults(func=cmd_demo)
     return p

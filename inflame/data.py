@@ -139,11 +139,21 @@ def check_images(paths: Sequence[str | os.PathLike], workers: int | None = None,
     with ThreadPoolExecutor(workers) as ex:
         return list(_progress(ex.map(lambda p: check_image(p, max_pixels), paths), total=len(paths), show=progress))
 
-def format_check_report(checks: Sequence[ImageCheck], root: str | os.PathLike | None = None) -> str:
-    "A human-readable report: one line per unusable or odd file, then a summary line."
+def format_check_report(checks: Sequence[ImageCheck], root: str | os.PathLike | None = None, verbose: bool = False,
+                        max_examples: int = 3) -> str:
+    """A human-readable report: one line per unusable file, the notes (each repeated note once with its count and a few
+    examples, or one line per file with `verbose`), then a summary line."""
     def rel(p): return os.path.relpath(p, root) if root and Path(root).is_dir() else p
     bad = [c for c in checks if not c.ok]; odd = [c for c in checks if c.ok and c.notes]
-    lines = [f"ERROR {rel(c.path)}: {c.reason}" for c in bad] + [f"note  {rel(c.path)}: {'; '.join(c.notes)}" for c in odd]
+    lines = [f"ERROR {rel(c.path)}: {c.reason}" for c in bad]
+    if verbose: lines += [f"note  {rel(c.path)}: {'; '.join(c.notes)}" for c in odd]
+    else:
+        by_note = defaultdict(list)
+        for c in odd:
+            for n in c.notes: by_note[n].append(rel(c.path))
+        for n, ps in sorted(by_note.items(), key=lambda kv: -len(kv[1])):
+            ex = ", ".join(map(str, ps[:max_examples])) + (", ..." if len(ps) > max_examples else "")
+            lines.append(f"note  {ps[0]}: {n}" if len(ps) == 1 else f"note  {len(ps)} images: {n} (e.g. {ex})")
     modes = Counter(c.mode for c in checks if c.ok)
     lines.append(f"{len(checks)} images: {len(checks)-len(bad)} readable, {len(bad)} unreadable, {len(odd)} with notes; "
                  f"modes: {', '.join(f'{m} {n}' for m, n in sorted(modes.items()))}")

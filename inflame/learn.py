@@ -403,7 +403,7 @@ def _finish(task, learn, cfg, m, extra, run_dir, state, tracker, lr, done0, fit_
     write_json(run_dir / "summary.json", summary)
     summary["disk_mb"]["after"] = folder_mb(run_dir); write_json(run_dir / "summary.json", summary)
     if tracker is not None:
-        vals = {f"valid/{k}": v for k, v in (report.get("valid") or {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        vals = {f"{s}/{k}": v for s in ("valid", "test") for k, v in (report.get(s) or {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         if vals: tracker.log_metrics(vals, step=summary["epochs_done"])
         track.finish_tracking(learn, cfg, run_dir, tracker)
     get_logger().info(f"done: {run_dir} (exported the {exported['which']} epoch, {exported['epoch']})")

@@ -16,8 +16,8 @@ from .core import Config, InflameError, atomic_open, config_to_dict, get_logger,
 import inflame
 
 # %% auto #0
-__all__ = ['flatten_config', 'git_state', 'run_tags', 'local_uri', 'store_lock', 'Tracker', 'TrackCallback', 'make_tracker',
-           'start_tracking', 'finish_tracking', 'list_runs', 'format_runs', 'compare_runs']
+__all__ = ['TASK_METRICS', 'flatten_config', 'git_state', 'run_tags', 'local_uri', 'store_lock', 'Tracker', 'TrackCallback',
+           'make_tracker', 'start_tracking', 'finish_tracking', 'list_runs', 'format_runs', 'compare_runs']
 
 # %% ../nbs/06_track.ipynb #dde5746c
 def flatten_config(cfg: Config) -> dict[str, str]:
@@ -208,15 +208,26 @@ def list_runs(uri: str, experiment: str = "inflame", max_results: int = 100) -> 
         p, m = r.data.params, r.data.metrics
         out.append({"id": r.info.run_id, "name": r.info.run_name, "status": r.info.status,
                     "start": datetime.datetime.fromtimestamp(r.info.start_time / 1000).strftime("%Y-%m-%d %H:%M"),
-                    "data": r.data.tags.get("data.version", "")[:12], "arch": p.get("model.arch", ""),
-                    "lr": p.get("train.lr", ""), "epochs": p.get("train.epochs", ""), "metrics": dict(m)})
+                    "data": r.data.tags.get("data.version", "")[:12], "task": p.get("task.kind", r.data.tags.get("inflame.task", "")),
+                    "arch": p.get("model.arch", ""), "lr": p.get("train.lr", ""), "epochs": p.get("train.epochs", ""),
+                    "params": dict(p), "metrics": dict(m)})
     return out
 
-def format_runs(runs: list[dict], metrics: Iterable[str] = ("valid_loss", "accuracy", "f1_score", "AP50")) -> str:
-    "A text table of runs (as from `list_runs`)."
+TASK_METRICS = {"classify": ("accuracy", "f1_score", "test/accuracy", "test/macro_f1"),
+                "detect": ("ap50", "ap", "test/ap50")}   # what `inflame runs` shows per task, after valid_loss
+_SAME = ("io.", "track.", "data.path", "data.annotations", "data.manifest")   # params that differ between runs without meaning it
+
+def format_runs(runs: list[dict], metrics: Iterable[str] | None = None, max_params: int = 6) -> str:
+    "A text table of runs (as from `list_runs`): the params that differ between them, then the metrics of their tasks (AP50 for detectors, accuracy for classifiers, test metrics when logged)."
+    if metrics is None:
+        tasks = [t for t in TASK_METRICS if any(r.get("task") == t for r in runs)]
+        metrics = ["valid_loss"] + [m for t in tasks for m in TASK_METRICS[t]]
     metrics = [k for k in metrics if any(k in r["metrics"] for r in runs)]
-    cols = ["id", "name", "status", "start", "data", "arch", "lr", "epochs"]
-    rows = [[r[c][:8] if c == "id" else str(r[c]) for c in cols] + [f"{r['metrics'][k]:.4f}" if k in r["metrics"] else "" for k in metrics] for r in runs]
+    keys = sorted(set().union(*[r.get("params", {}) for r in runs]))
+    diff = [k for k in keys if not k.startswith(_SAME) and len({r.get("params", {}).get(k) for r in runs}) > 1][:max_params]
+    cols = ["id", "name", "task", "status", "start", "data", "arch"] + [k for k in diff if k != "model.arch"]
+    cell = lambda r, c: r["id"][:8] if c == "id" else str(r.get(c, r.get("params", {}).get(c, "")))
+    rows = [[cell(r, c) for c in cols] + [f"{r['metrics'][k]:.4f}" if k in r["metrics"] else "" for k in metrics] for r in runs]
     head = cols + metrics; w = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     return "\n".join("  ".join(str(x).ljust(n) for x, n in zip(row, w)) for row in [head] + rows)
 
