@@ -22,7 +22,7 @@ from fastai.vision.all import (BaseLoss, Callback, CancelEpochException, Categor
 from fastai.vision.learner import _default_meta
 from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
-                          get_device, get_logger, load_state_dict_file, new_run_dir, save_config, seed_everything, write_json)
+                          get_device, get_logger, load_state_dict_file, progress, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
 from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, write_metrics
 from . import learn as _learn
@@ -443,19 +443,8 @@ def _in_notebook() -> bool:
     return IN_NOTEBOOK
 
 def _progress(it, total: int, show: bool | None = None, what: str = "batches"):
-    "fastprogress bar in a notebook; a one-line counter on stderr on a terminal; nothing otherwise (or when `show` is False)."
-    if show is False or total == 0: return it
-    if _in_notebook():
-        from fastprogress.fastprogress import progress_bar
-        return progress_bar(it, total=total, leave=False)
-    if not (show or sys.stderr.isatty()): return it
-    def gen():
-        t0 = time.time()
-        for i, x in enumerate(it, 1):
-            yield x
-            sys.stderr.write(f"\r{what} {i}/{total}  {time.time() - t0:.1f} s"); sys.stderr.flush()
-        sys.stderr.write("\n")
-    return gen()
+    "`inflame.core.progress` (kept under its old name)."
+    return progress(it, total, what, show)
 
 def iter_probabilities(cm: ClassifierModel, paths: Sequence, batch_size: int = 32, num_workers: int = 0,
                        progress: bool | None = None) -> Iterator[tuple[int, torch.Tensor | None, str]]:

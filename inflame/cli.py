@@ -12,8 +12,9 @@ import inflame
 from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
-__all__ = ['TASK_OPTIONS', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep', 'cmd_cloud',
-           'cmd_serve', 'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
+__all__ = ['TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep',
+           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter',
+           'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -76,6 +77,8 @@ def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
             if n in opts:
                 raise InflameError(f"--{n.replace('_', '-')}: an option for {task} models; {mdir} is a {meta['task']} model")
 
+MIN_TILE = 32   # the smallest `--tile` side: below it a tile cannot hold an object for the detectors' stride-8/16 maps
+
 def cmd_predict(args) -> int:
     "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
     from inflame.core import JsonlWriter, atomic_write
@@ -83,6 +86,8 @@ def cmd_predict(args) -> int:
     sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
     missing = [s for s in sources if not Path(s).exists()]
     if missing: raise InflameError(f"{missing[0]}: no such image or folder")
+    if args.tile is not None and args.tile < MIN_TILE: raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
+    if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision")
     _check_task_options(opts, mdir, meta)
@@ -98,16 +103,20 @@ def cmd_predict(args) -> int:
     else:
         for k in ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"): opts.pop(k, None)
         fn = task_module(meta["task"]).predict
-    recs = (r for s in sources for r in fn(mdir, s, **opts))
-    if len(sources) == 1 and Path(sources[0]).is_file():
-        text = dumps_json(next(iter(recs)))
+    if len(sources) == 1 and Path(sources[0]).is_file() and not getattr(args, "skip_done", False):
+        rec = next(iter(fn(mdir, sources[0], **opts)))
+        text = dumps_json(rec)
         if args.out: atomic_write(args.out, text)
         print(text, end="")
-    else:
-        with JsonlWriter(args.out) as w:
-            for r in recs: w.write(r)
-        if args.out: print(f"{w.n} records -> {args.out}")
-    return 0
+        return 1 if "error" in rec else 0
+    with JsonlWriter(args.out, resume=getattr(args, "skip_done", False)) as w:
+        if w.done:   # --skip-done: only the images without a record yet, one list (or one image at a time with --tile)
+            todo = [p for s in sources for p in ([Path(s)] if Path(s).is_file() else D.list_images(s)) if str(p) not in w.done]
+            recs = (r for p in todo for r in fn(mdir, p, **opts)) if args.tile else (fn(mdir, todo, **opts) if todo else iter(()))
+        else: recs = (r for s in sources for r in fn(mdir, s, **opts))
+        for r in recs: w.write(r)
+    if args.out: print(f"{w.n} records -> {args.out}" + (f" ({len(w.done)} kept from before)" if w.done else "") + (f"; {w.errors} error record(s)" if w.errors else ""))
+    return 1 if w.errors else 0
 
 def cmd_sweep(args) -> int:
     "Hyperparameter sweep on Ray Tune with ASHA early stopping; each trial a tracked run; writes results.csv and best.toml."
@@ -257,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--precision", choices=PRECISIONS,
                     help="detect: run the model under autocast; bf16 about halves CPU time where the CPU has AVX512-BF16/AMX (default fp32)")
     pr.add_argument("--devices", type=int, help="predict a folder on N processes/GPUs, merged in input order (needs --out)")
+    pr.add_argument("--skip-done", action="store_true", help="continue an interrupted --out FILE: keep its records, predict only the images without one")
     pr.set_defaults(func=cmd_predict)
     ev = sub.add_parser("evaluate", help="metrics of a model on a dataset, manifest or COCO json", description=cmd_evaluate.__doc__)
     ev.add_argument("model", help="model folder or run folder")

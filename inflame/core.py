@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #adbf2cb8
 from __future__ import annotations
-import dataclasses, datetime, difflib, functools, io, json, logging, math, os, random, sys, tempfile, tomllib, types, typing
+import dataclasses, datetime, difflib, functools, io, json, logging, math, os, random, sys, tempfile, time, tomllib, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -16,7 +16,7 @@ __all__ = ['REQUIRED', 'PRECISIONS', 'InflameError', 'ConfigError', 'DataError',
            'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config',
            'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl',
            'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype',
-           'autocast_inference', 'get_logger', 'new_run_dir']
+           'autocast_inference', 'get_logger', 'progress', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -360,19 +360,37 @@ def write_json(path: str | os.PathLike, o: Any, indent: int | None = 2) -> Path:
     return atomic_write(path, dumps_json(o, indent))
 
 class JsonlWriter:
-    "Stream JSON Lines to a file (atomically on close) or to stdout when `path` is None or '-'."
-    def __init__(self, path: str | os.PathLike | None = None):
+    """Stream JSON Lines to a file, or to stdout when `path` is None or '-'.
+
+    Records go to `PATH.partial` as they come (flushed each), so a crash or a kill keeps every record written so far;
+    `PATH` appears, complete, only on a clean close. With `resume=True` the records of an earlier, interrupted (or
+    finished) write are kept and their `key` values (the images done) are in `done`, so the caller can skip them."""
+    def __init__(self, path: str | os.PathLike | None = None, resume: bool = False, key: str = "image"):
         self.path = None if path in (None, "-") else Path(path)
-        self._cm = atomic_open(self.path) if self.path else None
-        self.f = self._cm.__enter__() if self._cm else sys.stdout
-        self.n = 0
+        self.n, self.errors, self.key, self.done = 0, 0, key, set()
+        if not self.path: self.f = sys.stdout; return
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        old = []
+        if resume:
+            src = self.partial if self.partial.is_file() else self.path if self.path.is_file() else None
+            if src is not None:
+                for line in src.read_text(encoding="utf-8").splitlines():
+                    try: old.append(json.loads(line))
+                    except json.JSONDecodeError: break          # a line cut by the kill: everything before it is whole
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.f = open(self.partial, "w", encoding="utf-8")
+        for r in old: self.write(r)
+        self.done = {r.get(key) for r in old if "error" not in r}
     def write(self, o: Any):
-        "Write one record as a line."
+        "Write one record as a line (flushed: it survives a crash)."
         self.f.write(json.dumps(to_jsonable(o), ensure_ascii=False) + "\n"); self.n += 1
-        if not self.path: self.f.flush()
+        self.errors += isinstance(o, dict) and "error" in o
+        self.f.flush()
     def close(self, exc=None):
-        "Finish: the file appears (complete) only now."
-        if self._cm: self._cm.__exit__(type(exc) if exc else None, exc, None); self._cm = None
+        "Finish: on success `PATH` appears complete (the partial file renamed); after an error the partial file stays."
+        if not self.path or self.f.closed: return
+        self.f.close()
+        if exc is None: os.replace(self.partial, self.path)
     def __enter__(self): return self
     def __exit__(self, et, e, tb): self.close(e)
 
@@ -483,6 +501,29 @@ def get_logger(name: str = "inflame", level: int | str = logging.INFO) -> loggin
         log.addHandler(h); log.propagate = False
     log.setLevel(level)
     return log
+
+# %% ../nbs/00_core.ipynb #d8987ebe
+def _in_notebook() -> bool:
+    try: return get_ipython().__class__.__name__ == "ZMQInteractiveShell"   # noqa: F821
+    except NameError: return False
+
+def progress(it: Iterable, total: int | None = None, what: str = "images", show: bool | None = None, stream=None) -> Iterable:
+    "Iterate `it` with a progress display: a bar in a notebook, `what i/total  elapsed, ETA` on stderr on a terminal (or when `show`), else nothing."
+    if show is False or total == 0: return it
+    if _in_notebook():
+        from fastprogress.fastprogress import progress_bar
+        return progress_bar(it, total=total, leave=False)
+    stream = stream or sys.stderr
+    if not (show or stream.isatty()): return it
+    def gen():
+        t0, i = time.time(), 0
+        for i, x in enumerate(it, 1):
+            yield x
+            dt = time.time() - t0
+            eta = f", ETA {dt / i * (total - i):.1f} s" if total else ""
+            stream.write(f"\r{what} {i}/{total or '?'}  {dt:.1f} s{eta}"); stream.flush()
+        if i: stream.write("\n"); stream.flush()
+    return gen()
 
 # %% ../nbs/00_core.ipynb #9579f99f
 def new_run_dir(root: str | os.PathLike, name: str) -> Path:

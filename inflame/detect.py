@@ -14,7 +14,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from . import data as D
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, autocast_inference,
-                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype,
+                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype, progress,
                           load_state_dict_file, new_run_dir, save_config, seed_everything, seed_worker, write_json)
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
@@ -621,27 +621,19 @@ def _record(path, im, dets, labels) -> dict:
     for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
     return {"image": str(path), "width": im.width, "height": im.height, "detections": dets, "counts": counts}
 
-def _progress(it, total: int, show: bool):
-    "A progress bar on stderr (or in the notebook) that never writes to stdout, where JSON goes."
-    if not show: yield from it; return
-    if _in_notebook():
-        from fastprogress.fastprogress import progress_bar
-        yield from progress_bar(it, total=total, leave=False); return
-    t0 = time.time()
-    for i, x in enumerate(it):
-        yield x
-        print(f"\r{i+1}/{total} images ({time.time()-t0:.1f} s)", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+def _progress(it, total: int, show: bool, what: str = "images"):
+    "`inflame.core.progress`: a bar in a notebook, a line with ETA on stderr (never stdout, where JSON goes)."
+    return progress(it, total, what, show)
 
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_threshold: float | None = None, batch_size: int = 4,
             device: str = "auto", test_branches: str | None = None, progress: bool | None = None, precision: str = "fp32",
             **kw) -> Iterator[dict]:
-    "Predict an image or every image under a folder; yields one record per image (see above); `precision` as in `predict_images`."
+    "Predict an image, every image under a folder, or a list of images; yields one record per image (see above); `precision` as in `predict_images`."
     model, meta = load_model(model_dir, device)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
     thr = meta.get("score_threshold", 0.05) if score_threshold is None else float(score_threshold)
-    paths = D.list_images(source)
+    paths = [Path(p) for p in source] if isinstance(source, (list, tuple)) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found")
     show = (len(paths) > 1) if progress is None else progress
     show = show and (sys.stderr.isatty() or _in_notebook()) if progress is None else show
@@ -717,27 +709,33 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     unknown = sorted(set(name_to_cat) - set(labels))
     if unknown: raise DataError(f"{data}: categories {unknown} are not among the model's labels {labels}")
     by_name = {im["file_name"]: im for im in coco["images"]}
-    ids = {by_name[it["file_name"]]["id"] for it in items}
-    results = []
+    results, errors = [], []
     show = (sys.stderr.isatty() or _in_notebook()) if progress is None else progress
     def batches():
         for i in range(0, len(items), max(1, batch_size)): yield items[i:i + batch_size]
     t0 = time.time()
-    for b in _progress(batches(), math.ceil(len(items) / max(1, batch_size)), show):
-        ims = [D.load_image(it["path"]) for it in b]
-        for it, dets in zip(b, predict_images(model, ims, labels, 0.0, precision)):
+    for b in _progress(batches(), math.ceil(len(items) / max(1, batch_size)), show, "batches"):
+        ims, ok = [], []
+        for it in b:
+            try: ims.append(D.load_image(it["path"])); ok.append(it)
+            except DataError as e: errors.append({"image": str(it["path"]), "error": str(e)})   # recorded; the rest is scored
+        if not ok: continue
+        for it, dets in zip(ok, predict_images(model, ims, labels, 0.0, precision)):
             for d in dets:
                 if d["label"] not in name_to_cat: continue
                 x0, y0, x1, y1 = d["box"]
                 results.append({"image_id": by_name[it["file_name"]]["id"], "category_id": name_to_cat[d["label"]],
                                 "bbox": [x0, y0, x1 - x0, y1 - y0], "score": d["score"]})
     secs = time.time() - t0
+    bad = {Path(e["image"]).resolve() for e in errors}
+    ids = {by_name[it["file_name"]]["id"] for it in items if Path(it["path"]).resolve() not in bad}
     gt = {"images": [im for im in coco["images"] if im["id"] in ids], "categories": coco["categories"],
           "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
                           for a in coco["annotations"] if a["image_id"] in ids]}
     res, pr, E = coco_metrics(gt, results)
     per_class, per_class50 = res["per_class"], res["per_class_ap50"]
-    res.update(images=len(items), boxes=len(gt["annotations"]), detections=len(results), split=split,
+    if errors: get_logger().warning(f"{len(errors)} image(s) could not be read and were left out of the scores, e.g. {errors[0]['image']}: {errors[0]['error']}")
+    res.update(images=len(items) - len(errors), errors=errors, boxes=len(gt["annotations"]), detections=len(results), split=split,
                data=str(data), test_branches=getattr(model, "test_branches", meta.get("test_branches")),
                seconds_per_image=round(secs / max(len(items), 1), 4))
     if out is not None:

@@ -581,7 +581,7 @@ def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None
     if as_files:
         for src, group in itertools.groupby(images, key=lambda r: r["source_id"]):
             group = sorted(group, key=lambda r: (r["tile"][1], r["tile"][0]))
-            r = Raster(root / group[0]["source_image"], allow_large)
+            r = open_raster(root / group[0]["source_image"], allow_large)   # GeoTIFF/JP2/16-bit through GDAL, as sliced_predict reads them
             if r.size != (group[0]["source_width"], group[0]["source_height"]):
                 raise DataError(f"{root / group[0]['source_image']}: image is {r.width}x{r.height} but {coco_json} says "
                                 f"{group[0]['source_width']}x{group[0]['source_height']}")
