@@ -185,12 +185,19 @@ def worker(a) -> dict:
             "model_seconds": m.forward_seconds, "rss_base_mb": base, "rss_peak_mb": _rss_mb(), "anon_base_mb": anon_base,
             "anon_peak_mb": anon.stop(), "detections": dets, "raw": raw, "tiles": tiles}
 
-def run_worker(**kw) -> dict:
+def run_worker(repeats: int = 1, **kw) -> dict:
+    "One measurement in a fresh process, or `repeats` of them: the run of median wall time, with every run's seconds in `all_seconds`."
     args = [sys.executable, __file__, "--worker"] + [x for k, v in kw.items() if v is not None and v is not False
                                                      for x in ([f"--{k.replace('_', '-')}"] + ([] if v is True else [str(v)]))]
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode: raise SystemExit(f"worker failed: {' '.join(args)}\n{p.stderr[-3000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    out = []
+    for _ in range(max(1, repeats)):
+        p = subprocess.run(args, capture_output=True, text=True)
+        if p.returncode: raise SystemExit(f"worker failed: {' '.join(args)}\n{p.stderr[-3000:]}")
+        out.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    out.sort(key=lambda r: r["seconds"])
+    med = out[len(out) // 2]
+    med["all_seconds"] = [r["seconds"] for r in out]
+    return med
 
 
 # ---------------------------------------------------------------------------------------------------- comparison
@@ -227,6 +234,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=0, help="inflame's tiles per batch (default 0: its auto, 1 on a CPU, 8 on a GPU)"); ap.add_argument("--score-threshold", type=float, default=0.3)
     ap.add_argument("--threads", type=int, default=1, help="torch threads in both tools (0: torch's default)")
     ap.add_argument("--quick", action="store_true", help="4000x3000 and fewer runs")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each configuration (back to back, each in a fresh process); the run of median time is reported")
     ap.add_argument("--no-rss", action="store_true", help="skip the memory runs")
     ap.add_argument("--work", default=None, help="folder for the images and weights (default: a temporary folder)")
     ap.add_argument("--json", default=None, help="write the figures here")
@@ -274,14 +282,15 @@ def main():
     order = [("inflame", "nms", False, a.batch_size, "fp32", True), ("sahi", "nms", False, 1, "fp32", True),
              ("sahi", "nms", True, 1, "fp32", True), ("inflame", "nms", False, a.batch_size, "bf16", True),
              ("sahi", "nms", True, 1, "bf16", True), ("inflame", "nms", False, a.batch_size, "fp32", False),
+             ("inflame", "nms", False, a.batch_size, "bf16", False),
              ("inflame", "nms", False, 4, "fp32", True),
              ("inflame", "union", False, a.batch_size, "fp32", True), ("sahi", "union", False, 1, "fp32", True),
              ("inflame", "union", False, a.batch_size, "bf16", True), ("sahi", "union", True, 1, "bf16", True)]
-    if a.quick: order = order[:5]
+    if a.quick: order = order[:7]
     for tool, merge, ng, bs, prec, pf in order:
         key = (f"{tool}:{merge}" + (":inference_mode" if ng and prec == "fp32" else "") + (":bf16" if prec == "bf16" else "")
                + (":batch4" if tool == "inflame" and bs == 4 else "") + ("" if pf else ":no_prefetch"))
-        runs[key] = run_worker(tool=tool, merge=merge, sahi_no_grad=ng, precision=prec, no_prefetch=not pf, **{**common, "batch_size": bs})
+        runs[key] = run_worker(a.repeats, tool=tool, merge=merge, sahi_no_grad=ng, precision=prec, no_prefetch=not pf, **{**common, "batch_size": bs})
         r = runs[key]
         if a.coco: r["ap50"], r["true_total"] = score(r["detections"], img, W, H, a.coco, a.score_threshold)
         print(f"  {key:28} {r['seconds']:7.1f} s ({r['model_seconds']:5.1f} s in the model, {r['seconds'] - r['model_seconds']:5.1f} s outside)"
@@ -326,6 +335,13 @@ def main():
               + (" (bf16 features move boxes a little)" if a.model else
                  " (bf16 features move boxes a little; on this random detector near-tied scores also change which overlapping boxes survive NMS)"))
         res["bf16_vs_fp32_match"] = [match(b16['detections'], f32['detections']), match(f32['detections'], b16['detections'])]
+    def ratio(a_, b_): return runs[a_]["mp_per_s"] / runs[b_]["mp_per_s"] if a_ in runs and b_ in runs else None
+    head = {"fp32, reader on": ratio("inflame:nms", "sahi:nms:inference_mode"), "fp32, reader off": ratio("inflame:nms:no_prefetch", "sahi:nms:inference_mode"),
+            "bf16, reader on": ratio("inflame:nms:bf16", "sahi:nms:bf16"), "bf16, reader off": ratio("inflame:nms:bf16:no_prefetch", "sahi:nms:bf16"),
+            "fp32 vs SAHI as shipped": ratio("inflame:nms", "sahi:nms")}
+    print(f"\nheadline, inflame / SAHI megapixels/s at the same precision on both sides (SAHI in inference_mode; medians of {a.repeats} run(s)): "
+          + "; ".join(f"{k} {v:.2f}x" for k, v in head.items() if v is not None))
+    res["headline"] = head
     npf = runs.get("inflame:nms:no_prefetch")
     if npf:
         print(f"background tile reader: {f32['seconds']:.1f} s with, {npf['seconds']:.1f} s without ({npf['seconds'] / f32['seconds']:.2f}x); "

@@ -13,8 +13,8 @@ from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
 __all__ = ['TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep',
-           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter',
-           'build_parser', 'main']
+           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo',
+           'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -148,6 +148,29 @@ def cmd_evaluate(args) -> int:
     print(dumps_json(res), end="")
     return 0
 
+# %% ../nbs/09_cli.ipynb #a1b2c3d5
+def cmd_convert(args) -> int:
+    "Convert annotations between COCO, Pascal VOC, YOLO, DeepForest CSV and map-coordinate vector files; prints a JSON summary."
+    from inflame import geo
+    print(dumps_json(geo.convert(args.src, args.dst, args.src_format, args.dst_format, args.images, args.to_crs))); return 0
+
+def cmd_predict_geo(args) -> int:
+    "`predict`, and with `--geo FILE` the detections (read back from `--out`) as a vector file in map coordinates, plus counts per zone."
+    if not getattr(args, "geo", None):
+        for o in ("points", "to_crs", "zones"):
+            if getattr(args, o, None): raise InflameError(f"--{o.replace('_', '-')}: an option of --geo FILE")
+        return cmd_predict(args)
+    if not args.tile: raise InflameError("--geo FILE: needs --tile N (sliced prediction keeps each raster's CRS and transform)")
+    if not args.out: raise InflameError("--geo FILE: needs --out FILE.jsonl too (the records it converts)")
+    rc = cmd_predict(args)
+    from inflame import geo
+    from inflame.core import read_jsonl
+    try: recs = [json.loads(Path(args.out).read_text(encoding="utf-8"))]
+    except json.JSONDecodeError: recs = read_jsonl(args.out)
+    s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones)
+    print(f"{s['detections']} detections -> {s['out']} ({s['crs']}, {s['geometry']})" + (f"; counts per zone in {s['out']}" if args.zones else ""), file=sys.stderr)
+    return rc
+
 # %% ../nbs/09_cli.ipynb #891614f4
 def cmd_runs(args) -> int:
     "List tracked runs (id, date, data version, key params, final metrics), or compare runs: `inflame runs compare ID ID...`."
@@ -267,7 +290,19 @@ def build_parser() -> argparse.ArgumentParser:
                     help="detect: run the model under autocast; bf16 about halves CPU time where the CPU has AVX512-BF16/AMX (default fp32)")
     pr.add_argument("--devices", type=int, help="predict a folder on N processes/GPUs, merged in input order (needs --out)")
     pr.add_argument("--skip-done", action="store_true", help="continue an interrupted --out FILE: keep its records, predict only the images without one")
-    pr.set_defaults(func=cmd_predict)
+    pr.add_argument("--geo", metavar="FILE", help="detect, with --tile and --out: also write the detections to FILE (.gpkg, .geojson, .shp, .fgb) in map coordinates")
+    pr.add_argument("--points", action="store_true", help="with --geo: centre points instead of box polygons")
+    pr.add_argument("--to-crs", metavar="CRS", help="with --geo: reproject, e.g. EPSG:4326 (default: the raster's CRS)")
+    pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
+    pr.set_defaults(func=cmd_predict_geo)
+    cv = sub.add_parser("convert", help="convert annotations: COCO, Pascal VOC, YOLO, DeepForest CSV, vector (map coordinates)", description=cmd_convert.__doc__)
+    cv.add_argument("src", help="annotations: a COCO .json, a .csv, a vector file, or a folder of VOC .xml / YOLO .txt")
+    cv.add_argument("dst", help="the converted annotations (format from the extension, or --to)")
+    cv.add_argument("--from", dest="src_format", choices=["coco", "voc", "yolo", "csv", "vector"], help="format of SRC (default: guessed)")
+    cv.add_argument("--to", dest="dst_format", choices=["coco", "voc", "yolo", "csv", "vector"], help="format of DST (default: guessed from its extension)")
+    cv.add_argument("--images", metavar="DIR", help="image folder (YOLO, CSV and vector need it for sizes and transforms)")
+    cv.add_argument("--to-crs", metavar="CRS", help="vector DST: reproject, e.g. EPSG:4326 (default: the rasters' CRS)")
+    cv.set_defaults(func=cmd_convert)
     ev = sub.add_parser("evaluate", help="metrics of a model on a dataset, manifest or COCO json", description=cmd_evaluate.__doc__)
     ev.add_argument("model", help="model folder or run folder")
     ev.add_argument("data", help="data folder, manifest (.json/.csv) or COCO json")

@@ -90,7 +90,7 @@ def load_image(path: str | os.PathLike, background: str = "white", max_pixels: i
     im = open_image(path, max_pixels)
     try:
         im.load()
-        im = ImageOps.exif_transpose(im)
+        if im.getexif().get(274, 1) != 1: im = ImageOps.exif_transpose(im)   # only when rotated: the copy drops TIFF tags (GDAL_NODATA)
     except (OSError, SyntaxError, ValueError) as e: raise DataError(f"{path}: cannot decode: {e}") from None
     return to_rgb(im, background)
 

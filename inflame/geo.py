@@ -252,12 +252,12 @@ def _geo_window(self, box: Sequence[int]) -> np.ndarray:
     from rasterio.windows import Window
     x0, y0, x1, y1 = (int(v) for v in box)
     a = self.ds.read(self.bands, window=Window(x0, y0, x1 - x0, y1 - y0), masked=True)
-    mask = np.ma.getmaskarray(a).any(0)
-    v = a.filled(0)
+    mask = np.ma.getmaskarray(a).all(0)     # no-data in every band (one band at nodata, e.g. 255 red, is a pixel value)
+    v = np.asarray(a.data)                    # raw values: a band at its nodata value in an otherwise valid pixel stays as it is
     if self.scale is not None:
         lo, hi = self.scale
         v = np.clip((v.astype(np.float64) - lo[:, None, None]) / (hi - lo)[:, None, None] * 255, 0, 255)
-        mask |= ~np.isfinite(a.filled(np.nan) if a.dtype.kind == "f" else v).all(0)
+        if a.dtype.kind == "f": mask |= ~np.isfinite(a.data).all(0)
         v = np.nan_to_num(v).astype(np.uint8)
     out = np.repeat(v, 3, 0) if len(self.bands) == 1 else v
     out = np.ascontiguousarray(out.transpose(1, 2, 0))
@@ -294,7 +294,7 @@ def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, b
         with rio.open(path, "w", **prof) as d: d.write(a)
     return path
 
-# %% ../nbs/05a_geo.ipynb #27b29f07
+# %% ../nbs/05a_geo.ipynb #4569ab53
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
 
 def raster_geo(path: str | os.PathLike) -> dict:
@@ -329,7 +329,7 @@ def map_to_pixel_boxes(geoms: Sequence, transform: Sequence[float] | None) -> np
         out.append([xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()])
     return np.array(out, np.float64).reshape(-1, 4)
 
-# %% ../nbs/05a_geo.ipynb #bafb2a9e
+# %% ../nbs/05a_geo.ipynb #76fabfca
 def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs: str | None = None):
     "A GeoDataFrame of `rows` (one dict of fields per geometry) in `crs`, reprojected to `to_crs` if given."
     import geopandas as gpd
@@ -354,7 +354,7 @@ def write_vector_file(gdf, out: str | os.PathLike, layer: str | None = None) -> 
     finally: shutil.rmtree(tmpd, ignore_errors=True)
     return out
 
-# %% ../nbs/05a_geo.ipynb #f6bf0bac
+# %% ../nbs/05a_geo.ipynb #b954d8e6
 def write_vector(coco: dict, out: str | os.PathLike, images: str | os.PathLike, to_crs: str | None = None, layer: str = "annotations") -> Path:
     "Write the boxes of `coco` as map-coordinate polygons (`image`, `label`, pixel `x0..y1`) over the rasters in `images`."
     images = Path(images); rows, geoms, crs = [], [], None
@@ -389,7 +389,7 @@ def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: 
     return coco_from_boxes([(fn, gi["width"], gi["height"], per[fn]) for fn, gi in info.items() if per[fn] or image_field in g.columns],
                            None, f"converted from vector {src}")
 
-# %% ../nbs/05a_geo.ipynb #323b00e5
+# %% ../nbs/05a_geo.ipynb #6312eb2f
 FORMATS = ("coco", "voc", "yolo", "csv", "vector")
 
 def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
@@ -434,7 +434,7 @@ def convert(src: str | os.PathLike, dst: str | os.PathLike, src_format: str | No
     return {"src": str(src), "dst": str(dst), "src_format": src_format or detect_format(src), "dst_format": fmt,
             "images": len(coco["images"]), "boxes": len(coco["annotations"]), "labels": [c["name"] for c in coco["categories"]]}
 
-# %% ../nbs/05a_geo.ipynb #b08e8db0
+# %% ../nbs/05a_geo.ipynb #442c95ab
 def _record_geo(rec: dict) -> dict:
     g = rec.get("geo")
     if g is None:
@@ -479,7 +479,7 @@ def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str |
         out = out.to_crs(to_crs)
     return out
 
-# %% ../nbs/05a_geo.ipynb #d83249b4
+# %% ../nbs/05a_geo.ipynb #5ba66641
 def zone_counts(detections, zones, zone_field: str | None = None):
     "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0)."
     import geopandas as gpd, pandas as pd
@@ -493,7 +493,7 @@ def zone_counts(detections, zones, zone_field: str | None = None):
     t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={"index": "zone"})
 
-# %% ../nbs/05a_geo.ipynb #47ac9384
+# %% ../nbs/05a_geo.ipynb #32b50f77
 def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                      zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0) -> dict:
     "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
@@ -510,7 +510,7 @@ def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bo
             with atomic_open(out.with_name(out.stem + "_zones.csv")) as f: zc.to_csv(f, index=False)
     return summary
 
-# %% ../nbs/05a_geo.ipynb #762bdf4a
+# %% ../nbs/05a_geo.ipynb #e110fd80
 def merge_across_images(records: Sequence[dict], method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0) -> dict:
     "Merge the detections of overlapping georeferenced `records` in map coordinates; returns `{crs, detections, counts}` (boxes as map `bounds`)."
     recs = [r for r in records if "error" not in r]; geos = [_record_geo(r) for r in recs]
@@ -537,7 +537,7 @@ def merge_across_images(records: Sequence[dict], method: str = "nms", iou_thresh
             for (x0, y0, x1, y1), s, l, o in zip(m["boxes"].tolist(), m["scores"], m["labels"], owner)]
     return {"crs": geos[0]["crs"], "detections": dets, "counts": dict(Counter(d["label"] for d in dets))}
 
-# %% ../nbs/05a_geo.ipynb #3314ebe3
+# %% ../nbs/05a_geo.ipynb #2fc7a22f
 def _block_side(group_by: str) -> tuple[float, str]:
     import re
     m = re.fullmatch(r"block:([0-9.]+)(m|km|px)", group_by)
@@ -571,7 +571,7 @@ def apply_splits(manifest: D.Manifest, splits: dict[str, str]) -> D.Manifest:
     import dataclasses
     return dataclasses.replace(manifest, rows=[{**r, "split": splits.get(r["path"], r["split"])} for r in manifest.rows])
 
-# %% ../nbs/05a_geo.ipynb #8c9e5ba0
+# %% ../nbs/05a_geo.ipynb #5c37e2da
 def count_errors(true: dict[str, dict[str, int]], predicted: dict[str, dict[str, int]]) -> dict:
     "Count MAE, RMSE, mean bias and relative error per class and overall between `{unit: {label: count}}` dicts (units: images or zones)."
     units = sorted(set(true) | set(predicted)); labels = sorted({l for d in (true, predicted) for u in d.values() for l in u})
@@ -594,7 +594,7 @@ def count_plot(errors: dict, path: str | os.PathLike, title: str = "counts") -> 
     buf = io.BytesIO(); fig.tight_layout(); fig.savefig(buf, format="png"); plt.close(fig)
     return atomic_write(path, buf.getvalue())
 
-# %% ../nbs/05a_geo.ipynb #c280ccc4
+# %% ../nbs/05a_geo.ipynb #18fb5774
 def _iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
     iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
