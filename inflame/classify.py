@@ -166,6 +166,7 @@ def manifest_items(m: Manifest, split: str) -> list[tuple[str, str]]:
         out.append((str(m.path_of(r)), r["labels"][0]))
     return out
 
+# %% ../nbs/02_classify.ipynb #dca79cd5
 def classify_dataloaders(m: Manifest, cfg: Config, device: torch.device | None = None) -> DataLoaders:
     "fastai `DataLoaders` over the train and valid rows of manifest `m` (never re-split), per `cfg.data` and `cfg.train`."
     d, t = cfg.data, cfg.train
@@ -363,6 +364,7 @@ def preprocess_image(im, meta: dict) -> torch.Tensor:
     im = im.resize((w, h), Image.BILINEAR)
     return torch.from_numpy(np.asarray(im, dtype=np.uint8).copy()).permute(2, 0, 1)
 
+# %% ../nbs/02_classify.ipynb #b22d76cf
 @dataclass
 class ClassifierModel:
     "A classifier ready for inference: the network (eval mode, on `device`), its `model.json` metadata, and its preprocessing."
@@ -389,6 +391,7 @@ def _model_dir(path: Path) -> Path:
     if path.is_file(): return path.parent
     return path / "model" if not (path / "model.json").is_file() and (path / "model" / "model.json").is_file() else path
 
+# %% ../nbs/02_classify.ipynb #315b74ef
 def load_model(model_dir: str | os.PathLike, device: str = "auto") -> ClassifierModel:
     "Load an exported classifier: from `model.safetensors` + `model.json` (model or run folder), or from a fastai `.pkl` file."
     p = Path(model_dir); dev = get_device(device or "auto")
@@ -463,6 +466,7 @@ def _source_paths(source) -> list[Path]:
         return paths
     return [Path(p) for p in source]
 
+# %% ../nbs/02_classify.ipynb #5c7d4cc4
 def predict(model_dir: str | os.PathLike, source, top_k: int = 3, batch_size: int = 32, device: str = "auto",
             num_workers: int = 0, progress: bool | None = None, model: ClassifierModel | None = None, **kw) -> Iterator[dict]:
     "Predict an image, a folder (recursively) or a list of images: an iterator of JSON-able records, one per image, in order."
@@ -500,6 +504,7 @@ def eval_items(data: str | os.PathLike, split: str | None = None, root: str | os
     if missing: raise DataError(f"{p}: {len(missing)} image(s) of split {s!r} not found, e.g. {missing[0]} (pass root=, the data folder)")
     return items, s
 
+# %% ../nbs/02_classify.ipynb #183d99f6
 def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, out: str | os.PathLike | None = None,
              batch_size: int | None = None, device: str | None = None, root: str | os.PathLike | None = None,
              num_workers: int = 0, progress: bool | None = None, model: ClassifierModel | None = None, **kw) -> dict:
@@ -547,6 +552,7 @@ def prepare_manifest(cfg: Config) -> tuple[Manifest, list]:
     if len(m.labels) < 2: raise DataError(f"{m.root}: only one class ({', '.join(m.labels) or 'none'}): a classifier needs at least two class folders")
     return m, skipped
 
+# %% ../nbs/02_classify.ipynb #6a4266ba
 class ClassifyTask(Task):
     "The classification task's builders for `inflame.learn.run`: a fastai `vision_learner` on a split manifest."
     kind, monitor, mode, collect_preds, metric_names = "classify", "accuracy", "max", True, {"f1_score": "macro_f1"}
@@ -604,10 +610,10 @@ class ClassifyTask(Task):
 
 TASK = ClassifyTask()
 
+# %% ../nbs/02_classify.ipynb #baf9c6c2
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
     "Train the classifier of `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
     return _learn.run(TASK, cfg, resume, cbs)
-
 
 # %% ../nbs/02_classify.ipynb #6a5246c1
 DEMO_CONFIG = '''# inflame demo: a shapes classifier trained from scratch on CPU (see nbs/02_classify.ipynb)
@@ -634,6 +640,7 @@ augment = false
 training_output = "demo_data/runs"
 '''
 
+# %% ../nbs/02_classify.ipynb #ff6da062
 def demo(out_dir: str | os.PathLike = "demo_data", n_predict: int = 3, seed: int = 0) -> dict:
     "Train the demo classifier on `out_dir/shapes_classify` (made if missing), predict `n_predict` valid images; returns a summary."
     out = Path(out_dir); root = out / "shapes_classify"

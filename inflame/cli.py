@@ -79,6 +79,7 @@ def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
 
 MIN_TILE = 32   # the smallest `--tile` side: below it a tile cannot hold an object for the detectors' stride-8/16 maps
 
+# %% ../nbs/09_cli.ipynb #37a9170d
 def cmd_predict(args) -> int:
     "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
     from inflame.core import JsonlWriter, atomic_write
@@ -118,6 +119,7 @@ def cmd_predict(args) -> int:
     if args.out: print(f"{w.n} records -> {args.out}" + (f" ({len(w.done)} kept from before)" if w.done else "") + (f"; {w.errors} error record(s)" if w.errors else ""))
     return 1 if w.errors else 0
 
+# %% ../nbs/09_cli.ipynb #bfc385dd
 def cmd_sweep(args) -> int:
     "Hyperparameter sweep on Ray Tune with ASHA early stopping; each trial a tracked run; writes results.csv and best.toml."
     from inflame import scale
@@ -235,6 +237,7 @@ class HelpFormatter(argparse.HelpFormatter):
         if "default" in h or d in (None, False, argparse.SUPPRESS) or d == [] or not action.option_strings: return h
         return f"{h} (default: {d})"
 
+# %% ../nbs/09_cli.ipynb #8c5b56b2
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of the `inflame` command."
     p = argparse.ArgumentParser(prog="inflame", description="inflame: notebook-first computer-vision training. "
@@ -375,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
     return p
 
+# %% ../nbs/09_cli.ipynb #160db7e5
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `inflame` command; returns the exit status."
     p = build_parser(); args = p.parse_args(argv)

@@ -64,6 +64,7 @@ class ModelConfig:
     d2_config: str = ""                     # detectron2: a stock config name (e.g. COCO-Detection/faster_rcnn_R_50_C4_1x.yaml)
     d2_overrides: dict = field(default_factory=dict)  # detectron2: config overrides, KEY = value
 
+# %% ../nbs/00_core.ipynb #24eedc52
 @dataclass
 class TrainConfig:
     "`[train]`: the schedule and its knobs."
@@ -97,6 +98,7 @@ class IOConfig:
     inference_input: str = ""               # default input of `inflame predict`
     inference_output: str = ""              # default output of `inflame predict` (JSON / JSON Lines)
 
+# %% ../nbs/00_core.ipynb #c4da5caf
 @dataclass
 class TrackConfig:
     "`[track]`: experiment tracking."
@@ -124,6 +126,7 @@ class TilesConfig:
     batch_size: int = 0                     # tiles per batch at prediction; 0 = auto: 1 on a CPU (batching tiles gains nothing there), 8 on a GPU
     bands: list[int] = field(default_factory=list)  # raster bands read as R, G, B (1-based, GDAL order); empty: 1, 2, 3 (or band 1 as grey)
 
+# %% ../nbs/00_core.ipynb #92316a40
 @dataclass
 class Config:
     "A whole experiment: one TOML file."
@@ -179,6 +182,7 @@ def _check_value(v, tp):
         raise TypeError
     raise TypeError
 
+# %% ../nbs/00_core.ipynb #c280efc4
 def _did_you_mean(key: str, options: Iterable[str]) -> str:
     m = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{m[0]}'?)" if m else ""
@@ -217,6 +221,7 @@ def config_from_dict(d: dict, source: str = "<dict>", check_paths: bool = False)
     if check_paths: check_config_paths(cfg)
     return cfg
 
+# %% ../nbs/00_core.ipynb #bc08b1d7
 def _check_ranges(cfg: Config, source: str):
     "Semantic checks that types cannot express."
     def bad(sec, key, v, exp): raise ConfigError(f"{source}: [{sec}] {key} = {v!r}: expected {exp}")
@@ -359,6 +364,7 @@ def write_json(path: str | os.PathLike, o: Any, indent: int | None = 2) -> Path:
     "Atomically write `o` as JSON to `path`."
     return atomic_write(path, dumps_json(o, indent))
 
+# %% ../nbs/00_core.ipynb #f9444bf4
 class JsonlWriter:
     """Stream JSON Lines to a file, or to stdout when `path` is None or '-'.
 
@@ -455,6 +461,7 @@ def native_cpu_bf16() -> bool:
     except OSError: return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
+# %% ../nbs/00_core.ipynb #c2d79b91
 def inference_dtype(precision: str, device) -> Any:
     "The `torch.autocast` dtype for inference in `precision` on `device` (None: fp32); 'auto' is bf16 (fp16 on GPUs without bf16) where the hardware computes it natively, else fp32."
     import torch
@@ -492,6 +499,7 @@ def autocast_inference(model, dtype, device):
     finally:
         for h in hooks: h.remove()
 
+# %% ../nbs/00_core.ipynb #ea411bf5
 def get_logger(name: str = "inflame", level: int | str = logging.INFO) -> logging.Logger:
     "A logger writing `time level message` lines to stderr (configured once)."
     log = logging.getLogger(name)

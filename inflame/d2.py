@@ -106,6 +106,7 @@ def _add_trident_config(c):
     c.MODEL.TRIDENT.SCALE_RANGES = []              # [[lo, hi], ...] per branch (sqrt(w*h), input pixels); []: off
     return c
 
+# %% ../nbs/04a_d2.ipynb #725e36bf
 def _inflame_c4(c, arch: str):
     "inflame's (Trident)C4 on Detectron2: Base-TridentNet-Fast-C4.yaml's settings with inflame's components."
     spec = INFLAME_C4[arch]
@@ -130,6 +131,7 @@ def _inflame_c4(c, arch: str):
     c.MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION = spec.get("pool", 14)
     return c
 
+# %% ../nbs/04a_d2.ipynb #0d108cc3
 def make_d2_config(cfg: Config, labels: Sequence[str]):
     "The Detectron2 `CfgNode` (frozen) for `cfg.model` and `labels` (see the rules above)."
     require_detectron2()
@@ -211,6 +213,7 @@ def _res4_stride8(net):
     for name in ("res4", "res5"):
         if name in net._out_feature_strides: net._out_feature_strides[name] //= 2
 
+# %% ../nbs/04a_d2.ipynb #14dda489
 class _TridentHeads:
     "Mixin for Detectron2 ROI heads: ground truth repeated per branch in training, branches merged at test time."
     def __init__(self, cfg, input_shape):
@@ -234,6 +237,7 @@ class _TridentHeads:
             out.append(inst)
         return out, {}
 
+# %% ../nbs/04a_d2.ipynb #37e30932
 def _components() -> dict:
     "Define inflame's TridentNet Detectron2 components and register them (once)."
     if _COMPONENTS: return _COMPONENTS
@@ -296,6 +300,7 @@ def _components() -> dict:
     _COMPONENTS.update(objs)
     return _COMPONENTS
 
+# %% ../nbs/04a_d2.ipynb #0752ad75
 def __getattr__(name: str):
     "The Detectron2 components are module attributes, defined on first use (so pickles of a model load)."
     if name in _COMPONENT_NAMES: return _components()[name]
@@ -320,6 +325,7 @@ class D2Resize:
 
     def __repr__(self): return f"D2Resize(min_size={self.min_size}, max_size={self.max_size})"
 
+# %% ../nbs/04a_d2.ipynb #0a7b615f
 class D2Detector(nn.Module):
     "A Detectron2 detector with inflame's detection contract (lists of 0-1 RGB images; boxes in image coordinates)."
     def __init__(self, model: nn.Module, labels: Sequence[str], min_size: Sequence[int] = (800,), max_size: int = 1333,

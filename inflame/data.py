@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
-from .core import DataError, atomic_write, dumps_json, get_logger
+from .core import DataError, atomic_write, dumps_json, get_logger, progress
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'SPLITS', 'COLUMNS', 'SHAPES', 'is_image_file', 'list_images', 'to_rgb', 'open_image',
@@ -69,6 +69,7 @@ def to_rgb(im: Image.Image, background: str | tuple = "white") -> Image.Image:
 
 _PIL_LIMIT_LOCK = threading.Lock()
 
+# %% ../nbs/01_data.ipynb #936fdf83
 def open_image(path: str | os.PathLike, max_pixels: int | None = MAX_PIXELS) -> Image.Image:
     "Open `path` lazily with a clear `DataError` for missing, non-image and over-limit files (pixels are not decoded yet)."
     path = Path(path)
@@ -126,12 +127,10 @@ def check_image(path: str | os.PathLike, max_pixels: int | None = MAX_PIXELS) ->
     return r
 
 def _progress(it, total=None, show=True, comment=""):
-    if not show: return it
-    from fastprogress.fastprogress import progress_bar
-    pb = progress_bar(it, total=total, leave=False)
-    if comment: pb.comment = comment
-    return pb
+    "`inflame.core.progress` (a bar in a notebook, a line with ETA on stderr on a terminal)."
+    return progress(it, total, comment or "images", None if show else False)
 
+# %% ../nbs/01_data.ipynb #ea6a0525
 def check_images(paths: Sequence[str | os.PathLike], workers: int | None = None, progress: bool = True,
                  max_pixels: int | None = MAX_PIXELS) -> list[ImageCheck]:
     "Check many images in parallel threads; results are in the order of `paths`."
@@ -176,6 +175,7 @@ def folder_items(root: str | os.PathLike) -> list[tuple[str, list[str]]]:
 # %% ../nbs/01_data.ipynb #ad2c08d8
 def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
+# %% ../nbs/01_data.ipynb #905f640d
 def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None = None, check_files: bool = True,
               max_errors: int = 10) -> dict:
     "Read and strictly validate a COCO detection json; returns the dict (plus `image_root`). All problems in one `DataError`."
@@ -235,6 +235,7 @@ def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None
     d["image_root"] = str(root)
     return d
 
+# %% ../nbs/01_data.ipynb #7f184b76
 def _guess_image_root(json_path: Path, images: list) -> Path:
     "The image folder of a COCO json when none is given: its folder, or `images/` / `JPEGImages/` beside or above it."
     d = json_path.parent
@@ -301,6 +302,7 @@ def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 
 COLUMNS = ["path", "sha256", "size", "labels", "split", "ann"]
 
+# %% ../nbs/01_data.ipynb #1e181251
 @dataclass
 class Manifest:
     "A dataset version: rows of path/sha256/size/labels/split/ann plus how it was made."
@@ -381,6 +383,7 @@ def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: 
     m = Manifest(str(root), task, sorted(rows, key=lambda r: r["path"]), seed, valid_pct, test_pct, str(annotations or ""))
     return m, bad
 
+# %% ../nbs/01_data.ipynb #932a1c0a
 def read_manifest(path: str | os.PathLike, root: str | os.PathLike | None = None, task: str | None = None) -> Manifest:
     "Read a manifest written by `Manifest.save` (a CSV manifest needs `root`, the data folder)."
     path = Path(path)
@@ -400,6 +403,7 @@ def read_manifest(path: str | os.PathLike, root: str | os.PathLike | None = None
     m = Manifest(str(root or d["root"]), d["task"], d["rows"], d["seed"], d["valid_pct"], d["test_pct"], d.get("annotations", ""), d.get("params", {}))
     return m
 
+# %% ../nbs/01_data.ipynb #52126a54
 def verify_manifest(m: Manifest, hashes: bool = True, cache: str | os.PathLike | None = None) -> list[str]:
     """Problems between a manifest and the files on disk (missing files, changed size or content).
 
@@ -454,6 +458,7 @@ def _iou(a, b):
     inter = ix * iy; u = (a[2]-a[0])*(a[3]-a[1]) + (b[2]-b[0])*(b[3]-b[1]) - inter
     return inter / u if u else 0
 
+# %% ../nbs/01_data.ipynb #97043df9
 def make_shapes(path: str | os.PathLike, n: int = 120, task: str = "classify", size: int = 64, seed: int = 0,
                 max_objects: int = 4) -> Path:
     "Write `n` shape images to `path`: class folders (`classify`) or `images/` + `annotations.json` (`detect`)."

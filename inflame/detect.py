@@ -66,6 +66,7 @@ def _resnet(layers, width: int, norm_layer, stride: int = 16) -> nn.Module:
     r.fc = nn.Identity()
     return r
 
+# %% ../nbs/04_detect.ipynb #53d3d447
 class C4Backbone(nn.Module):
     "ResNet stem + res2..res4 (torchvision names) of `resnet`; returns the stride-16 map (batch-expanded when trident branches run)."
     def __init__(self, resnet: nn.Module):
@@ -140,6 +141,7 @@ def _anchor_sizes(min_size: int) -> tuple:
     f = max(min(min_size / 800, 1.0), 0.25)
     return tuple(int(round(s * f)) for s in (32, 64, 128, 256, 512))
 
+# %% ../nbs/04_detect.ipynb #804881e6
 def build_torchvision_model(arch: str, num_classes: int, min_size: int = 800, max_size: int = 1333,
                             dilations: Sequence[int] = (1, 2, 3), test_branches: str = "fast", pretrained: bool = False,
                             frozen_norm: bool = False, scale_aware: bool | None = None, scale_ranges=None,
@@ -300,6 +302,7 @@ def detection_items(manifest: D.Manifest, coco: dict, split: str | None = None) 
                       "boxes": boxes, "labels": labels})
     return items
 
+# %% ../nbs/04_detect.ipynb #1dad3f07
 class DetectionDataset(torch.utils.data.Dataset):
     "Items from `detection_items` as `(CHW float image in [0, 1], {'boxes', 'labels'})`, augmented when `augment`."
     def __init__(self, items: Sequence[dict], augment: bool = False, flip: float = 0.5, jitter: float = 0.2):
@@ -364,6 +367,7 @@ def _coco_eval(dets: Sequence[dict], gts: Sequence[dict], num_classes: int) -> t
             res.append({"image_id": i + 1, "category_id": int(l), "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s})
     return _run_cocoeval({"images": images, "annotations": anns, "categories": [{"id": k} for k in range(1, num_classes + 1)]}, res)
 
+# %% ../nbs/04_detect.ipynb #4cfe97cc
 def _run_cocoeval(gt_dict: dict, results: list):
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
@@ -385,6 +389,7 @@ class _Value(Metric):
     @property
     def name(self): return self._name
 
+# %% ../nbs/04_detect.ipynb #c0aeaf15
 class DetectionCallback(Callback):
     "Feeds (images, targets) batches to a detector in fastai's loop; logs each loss term and the validation COCO AP."
     order = 0
@@ -480,6 +485,7 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
 
 def _fmt(v) -> str: return f"{v:.4g}" if isinstance(v, float) else str(v)
 
+# %% ../nbs/04_detect.ipynb #a2737a8d
 def _splitter(model: nn.Module) -> list:
     "Two parameter groups (backbone, rest) so `fine_tune` can freeze the backbone."
     body = list(model.backbone.parameters()) if hasattr(model, "backbone") else []
@@ -583,6 +589,7 @@ class DetectTask(Task):
 
 TASK = DetectTask()
 
+# %% ../nbs/04_detect.ipynb #f0bff2a5
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
     "Train the detector described by `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
     with warnings.catch_warnings():
@@ -625,6 +632,7 @@ def _progress(it, total: int, show: bool, what: str = "images"):
     "`inflame.core.progress`: a bar in a notebook, a line with ETA on stderr (never stdout, where JSON goes)."
     return progress(it, total, what, show)
 
+# %% ../nbs/04_detect.ipynb #91ec16e2
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_threshold: float | None = None, batch_size: int = 4,
             device: str = "auto", test_branches: str | None = None, progress: bool | None = None, precision: str = "fp32",
             **kw) -> Iterator[dict]:
@@ -680,6 +688,7 @@ def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
                  for im in coco["images"]]
     return items, coco, split
 
+# %% ../nbs/04_detect.ipynb #224fc39d
 def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
     "COCO bbox scores of `results` against COCO dict `gt`: `({ap, ap50, ap75, aps, apm, apl, per_class, per_class_ap50}, PR curves at IoU 0.5 per class, COCOeval)`."
     E = _run_cocoeval(gt, results)
@@ -697,6 +706,7 @@ def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
             pr[name] = prec[0, :, k, 0, -1]
     return {**res, "per_class": per_class, "per_class_ap50": per_class50}, pr, E
 
+# %% ../nbs/04_detect.ipynb #86758b9d
 def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, annotations: str | None = None,
              out: str | os.PathLike | None = None, batch_size: int = 4, device: str = "auto", test_branches: str | None = None,
              progress: bool | None = None, precision: str = "fp32", **kw) -> dict:
@@ -745,6 +755,7 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
         if E is not None: _plot_pr(E.params.recThrs, pr, out/"pr_curves.png")
     return res
 
+# %% ../nbs/04_detect.ipynb #0ef35421
 def _plot_ap(per_class: dict, per_class50: dict, png: Path):
     import matplotlib.pyplot as plt
     names = list(per_class); x = np.arange(len(names))
@@ -791,6 +802,7 @@ def show_detections(image, detections: Sequence[dict] = (), ground_truth: Sequen
     if title: ax.set_title(title, fontsize=8)
     return ax
 
+# %% ../nbs/04_detect.ipynb #0fcca698
 def plot_predictions(model_dir: str | os.PathLike, items: Sequence[dict], fname: str | os.PathLike | None = None,
                      score_threshold: float = 0.3, device: str = "auto", ncols: int = 4):
     "Predicted (solid) vs ground-truth (dashed) boxes for `items` (from `detection_items`); saved to `fname` when given."
@@ -844,6 +856,7 @@ seed = 0
 training_output = "demo_data/runs"
 """
 
+# %% ../nbs/04_detect.ipynb #de2356e4
 def demo_config(out_dir: str | os.PathLike = "demo_data") -> Config:
     "The demo config with its paths under `out_dir` (the folder `inflame demo` writes to)."
     import tomllib

@@ -49,6 +49,7 @@ def _int_var(environ: Mapping, name: str, default: int | None = None) -> int | N
     try: return int(v)
     except ValueError: raise InflameError(f"environment variable {name}={v!r}: expected an integer") from None
 
+# %% ../nbs/00a_dist.ipynb #773840ab
 def dist_env(environ: Mapping[str, str] | None = None) -> DistEnv:
     "The `DistEnv` of this process from launcher variables in `environ` (default: `os.environ`, or the job set up by `init_distributed`)."
     if environ is None:
@@ -106,6 +107,7 @@ def get_rank() -> int:
     "This process's global rank (0 when not distributed)."
     return dist.get_rank() if dist.is_available() and dist.is_initialized() else dist_env().rank
 
+# %% ../nbs/00a_dist.ipynb #266d82a6
 def get_world_size() -> int:
     "Processes in the job (1 when not distributed)."
     return dist.get_world_size() if dist.is_available() and dist.is_initialized() else dist_env().world_size
@@ -150,6 +152,7 @@ class DDP(DistributedDataParallel):
         try: return super().__getattr__(name)
         except AttributeError: return getattr(self.module, name)
 
+# %% ../nbs/00a_dist.ipynb #0490ae06
 class ShardedDL(FastaiDataLoader):
     "A fastai `DataLoader` yielding this rank's share of `dl`: every `world_size`-th item of rank 0's (shuffled) order."
     _default = "dl"
@@ -182,6 +185,7 @@ class ShardedDL(FastaiDataLoader):
         self.it = None   # fastai's __iter__ deletes it afterwards
         return self.dl.create_batches(samps)
 
+# %% ../nbs/00a_dist.ipynb #edc354d0
 def shard_loader(dl, rank: int | None = None, world_size: int | None = None):
     "This rank's share of training loader `dl` (a fastai `DataLoader` or a plain `torch.utils.data.DataLoader`)."
     rank = get_rank() if rank is None else rank; world_size = get_world_size() if world_size is None else world_size
@@ -211,6 +215,7 @@ def is_rank0_only(cb) -> bool:
     "Does callback `cb` only run on rank 0 (it writes files, draws or tracks)?"
     return bool(getattr(cb, "rank0_only", False)) or isinstance(cb, fastai_writers())
 
+# %% ../nbs/00a_dist.ipynb #14535162
 class DDPCallback(Callback):
     "Train data-parallel across the ranks of the job (DDP model, sharded training data, rank-0-only writers); no-op in a single process."
     order = 5
@@ -248,6 +253,7 @@ class DDPCallback(Callback):
         if not self.active: return
         restore(self.learn, self)
 
+# %% ../nbs/00a_dist.ipynb #33d4a4c4
 def restore(learn: Learner, cb: DDPCallback | None = None):
     "Undo a distributed fit on `learn` (plain model and loaders back; fastai gathers nothing) — also after an exception."
     if isinstance(learn.model, DDP): learn.model = learn.model.module
@@ -262,4 +268,3 @@ def distributed(learn: Learner, **kwargs):
     try: yield learn
     finally:
         learn.remove_cb(cb); restore(learn, cb)
-

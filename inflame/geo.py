@@ -487,7 +487,9 @@ def zone_counts(detections, zones, zone_field: str | None = None):
     if detections.crs is None or z.crs is None: raise DataError(f"{zones if not isinstance(zones, gpd.GeoDataFrame) else 'zones'}: counting per zone needs detections and zones with a CRS")
     zf = zone_field or next((c for c in ("zone", "name", "id", "transect") if c in z.columns), None)
     z = z.assign(zone=z[zf].astype(str) if zf else [str(i) for i in range(len(z))])[["zone", "geometry"]]
-    pts = gpd.GeoDataFrame(detections[["label"]].copy(), geometry=detections.geometry.centroid, crs=detections.crs).to_crs(z.crs)
+    with warnings.catch_warnings():   # centres of boxes a few metres wide: exact enough in lon/lat too
+        warnings.filterwarnings("ignore", "Geometry is in a geographic CRS"); c = detections.geometry.centroid
+    pts = gpd.GeoDataFrame(detections[["label"]].copy(), geometry=c, crs=detections.crs).to_crs(z.crs)
     j = gpd.sjoin(pts, z, predicate="within", how="inner")
     t = pd.crosstab(j["zone"], j["label"]).reindex(z["zone"], fill_value=0)
     t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
@@ -497,13 +499,14 @@ def zone_counts(detections, zones, zone_field: str | None = None):
 def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                      zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0) -> dict:
     "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
-    out = Path(out); df = detection_frame(records, points, to_crs, score_threshold)
+    out = Path(out); df0 = detection_frame(records, points, None, score_threshold)   # zones counted in the rasters' CRS
+    df = df0.to_crs(to_crs) if to_crs and df0.crs is not None else detection_frame(records, points, to_crs, score_threshold) if to_crs else df0
     write_vector_file(df, out, "detections")
     per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
     summary = {"out": str(out), "detections": len(df), "crs": df.crs.to_string() if df.crs is not None else "pixel",
                "geometry": "points" if points else "polygons", "per_image": per_image}
     if zones is not None:
-        zc = zone_counts(df, zones, zone_field); summary["zones"] = zc.to_dict("records")
+        zc = zone_counts(df0, zones, zone_field); summary["zones"] = zc.to_dict("records")
         if VECTOR_SUFFIXES[out.suffix.lower()] == "GPKG":
             write_vector_file(zc, out, "zone_counts")   # an attribute table beside the detections layer
         else:

@@ -121,6 +121,7 @@ def merge_shards(parts: Sequence[str | os.PathLike], out: str | os.PathLike, n: 
         for fh in files: fh.close()
     return Path(out)
 
+# %% ../nbs/07_scale.ipynb #a43d29f8
 def predict_shard(model_dir: str | os.PathLike, paths: Sequence[str | os.PathLike], out: str | os.PathLike, task: str,
                   **opts) -> int:
     "Predict the images `paths` with task `task`'s `predict`, writing one record per image to JSON Lines `out` (atomically); returns the count."
@@ -152,6 +153,7 @@ def _predict_worker(rank: int, world: int, model_dir: str, task: str, paths: lis
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // world))
     predict_shard(model_dir, shard_items(paths, rank, world), Path(parts) / f"rank{rank}.jsonl", task, **_rank_device(opts, rank))
 
+# %% ../nbs/07_scale.ipynb #f22ec221
 def distributed_predict(model_dir: str | os.PathLike, folder: str | os.PathLike, out_jsonl: str | os.PathLike,
                         devices: int = 1, **opts) -> Path:
     "Predict every image under `folder` on `devices` processes (round-robin shards) and merge the records into `out_jsonl` in input order."
@@ -214,6 +216,7 @@ def _scalar(s: str):
     except tomllib.TOMLDecodeError: return s
     return v if isinstance(v, (int, float, bool, str)) else s
 
+# %% ../nbs/07_scale.ipynb #db8265ad
 def parse_param(spec: str) -> Param:
     "Parse a sweep parameter `SECTION.KEY=KIND:ARGS` (see the table above); bad specs raise `ConfigError` saying what is expected."
     if not isinstance(spec, str) or "=" not in spec: raise ConfigError(f"--param {spec!r}: {_USAGE}")
@@ -252,6 +255,7 @@ def search_space(params: Sequence[Param | str]) -> dict:
     if dup: raise ConfigError(f"sweep: parameter {dup[0]} is given more than once")
     return {p.key: p.domain() for p in ps}
 
+# %% ../nbs/07_scale.ipynb #15ad3531
 def _tune():
     try: from ray import tune
     except ImportError: raise InflameError("sweeps need Ray Tune: pip install 'ray[tune]'") from None
@@ -298,6 +302,7 @@ def absolute_paths(cfg: Config) -> Config:
     out = config_from_dict(d, cfg.source); out.task.name = cfg.task.name
     return out
 
+# %% ../nbs/07_scale.ipynb #869880aa
 def _sweep_trial(config: dict, base: dict, source: str, train_fn: Callable | str | None = None):
     "One Ray Tune trial: the base config with the trial's values, trained as an ordinary inflame run."
     tune = _tune()
@@ -323,6 +328,7 @@ def _sweep_trial(config: dict, base: dict, source: str, train_fn: Callable | str
         from inflame import track
         track.finish_tracking(None, cfg, run_dir, tracking.tracker)
 
+# %% ../nbs/07_scale.ipynb #9e7f4281
 class TrialTracking(Callback):
     "Track a sweep trial in MLflow (params, tags, per-epoch metrics) when the task's own training does not (no `mlflow_run_id.txt` in its run folder)."
     order = 74
@@ -358,6 +364,7 @@ def format_table(rows: Sequence[Mapping], cols: Sequence[str]) -> str:
     w = [max(len(x) for x in col) for col in zip(cols, *cells)]
     return "\n".join("  ".join(x.ljust(n) for x, n in zip(row, w)).rstrip() for row in [list(cols)] + cells)
 
+# %% ../nbs/07_scale.ipynb #fbe74bfc
 def sweep_rows(results: Sequence[Mapping], params: Sequence[Param], metric: str, mode: str, epochs: int) -> list[dict]:
     "Table rows (best first) of Tune trial results `[{'trial', 'config', 'metrics', 'error'}]`."
     rows = []
@@ -456,6 +463,7 @@ def stage_build_context(dest: str | os.PathLike, root: str | os.PathLike | None 
     atomic_write(dest / TRAIN_DOCKERFILE, text.rstrip() + "\n\n# staged for Azure ML, which runs the job command itself\nENTRYPOINT []\nCMD []\n")
     return dest
 
+# %% ../nbs/07_scale.ipynb #2184c2ba
 def azureml_job_spec(config: str | os.PathLike, compute: str, devices: int | None = None, nodes: int | None = None,
                      overrides: Sequence[str] = (), context: str = "./context", environment: str | None = None,
                      output_path: str | None = None, experiment: str | None = None, instance_type: str | None = None,
@@ -493,6 +501,7 @@ def azureml_job_spec(config: str | os.PathLike, compute: str, devices: int | Non
     if devices * nodes > 1: spec["distribution"] = {"type": "pytorch", "process_count_per_instance": devices}
     return spec
 
+# %% ../nbs/07_scale.ipynb #295071a6
 @contextlib.contextmanager
 def _quiet_azure():
     import logging
@@ -526,6 +535,7 @@ def validate_azureml_job(path: str | os.PathLike):
         if not df.is_file(): raise InflameError(f"{path}: the environment's Dockerfile {df} does not exist")
     return job
 
+# %% ../nbs/07_scale.ipynb #a06c5859
 def submit_azureml(job, subscription: str | None = None, resource_group: str | None = None, workspace: str | None = None,
                    config_json: str | os.PathLike | None = None, credential=None) -> dict:
     "Submit an Azure ML job object; needs the workspace and an azure-identity credential. Returns its name, status and studio URL."
@@ -551,6 +561,7 @@ def submit_azureml(job, subscription: str | None = None, resource_group: str | N
         except AzureError as e: raise InflameError(f"Azure ML did not accept the job: {str(e).strip().splitlines()[0]}") from None
     return {"name": created.name, "status": created.status, "studio_url": created.studio_url}
 
+# %% ../nbs/07_scale.ipynb #95d3a7b5
 def azureml(config: str | os.PathLike, compute: str, dry_run: bool = False, out: str | os.PathLike | None = None,
             devices: int | None = None, nodes: int | None = None, overrides: Sequence[str] = (), environment: str | None = None,
             output_path: str | None = None, experiment: str | None = None, instance_type: str | None = None,

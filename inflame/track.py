@@ -64,6 +64,7 @@ def store_lock(uri: str):
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
+# %% ../nbs/06_track.ipynb #005b0033
 class Tracker:
     "Log one run to MLflow at `uri`, falling back to `fallback_uri` (a local store) when `uri` fails."
     def __init__(self, uri: str, experiment: str, fallback_uri: str | None = None, artifact_root: str | None = None):
@@ -231,6 +232,7 @@ def format_runs(runs: list[dict], metrics: Iterable[str] | None = None, max_para
     head = cols + metrics; w = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     return "\n".join("  ".join(str(x).ljust(n) for x, n in zip(row, w)) for row in [head] + rows)
 
+# %% ../nbs/06_track.ipynb #6a891018
 def compare_runs(uri: str, run_ids: list[str], out: str | os.PathLike | None = None) -> str:
     "Params and final metrics of runs side by side (text); with `out`, a PNG of every shared metric's curve per run."
     from mlflow.tracking import MlflowClient

@@ -31,6 +31,7 @@ def _test_branch_idx(mode, num_branches: int) -> int:
     if isinstance(mode, int) and not isinstance(mode, bool) and -1 <= mode < num_branches: return mode
     raise ConfigError(f"TridentNet test branches {mode!r}: expected 'fast', 'all' or a branch index in -1..{num_branches-1}")
 
+# %% ../nbs/03_trident.ipynb #c7d449c9
 class TridentConv(nn.Module):
     "A convolution whose single weight is shared by `len(dilations)` branches, each with its own dilation and padding."
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple = 3, stride: int | tuple = 1,
