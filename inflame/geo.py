@@ -21,7 +21,7 @@ __all__ = ['CSV_COLUMNS', 'GDAL_CACHE_MB', 'VECTOR_SUFFIXES', 'FORMATS', 'coco_f
            'make_geotiff', 'raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file',
            'write_vector', 'read_vector', 'detect_format', 'read_annotations', 'convert', 'detection_frame',
            'zone_counts', 'write_detections', 'merge_across_images', 'survey_split', 'apply_splits', 'count_errors',
-           'count_plot', 'box_precision_recall']
+           'count_plot', 'box_precision_recall', 'image_counts']
 
 # %% ../nbs/05a_geo.ipynb #df027716
 def coco_from_boxes(images: Sequence[tuple[str, int, int, Sequence]], categories: Sequence[str] | None = None,
@@ -67,6 +67,7 @@ def _voc_num(obj, tag: str, where: str, parent: str = "") -> float:
     if not math.isfinite(v): raise DataError(f"{where}: <{tag}> is {el.text.strip()!r}")
     return v
 
+# %% ../nbs/05a_geo.ipynb #080f5157
 def read_voc_file(path: str | os.PathLike, images: str | os.PathLike | None = None) -> tuple[str, int, int, list]:
     "One Pascal VOC XML file as `(file_name, width, height, boxes)`; the size comes from `<size>` or else the image in `images`."
     path = Path(path)
@@ -93,7 +94,7 @@ def read_voc_file(path: str | os.PathLike, images: str | os.PathLike | None = No
     if skipped: warnings.warn(f"{path}: skipped {len(skipped)} empty box(es) (xmax <= xmin or ymax <= ymin): {', '.join(skipped[:3])}")
     return fn, w, h, boxes
 
-# %% ../nbs/05a_geo.ipynb #c3bcd748
+# %% ../nbs/05a_geo.ipynb #28f7eb6d
 def read_voc(src: str | os.PathLike, images: str | os.PathLike | None = None, categories: Sequence[str] | None = None) -> dict:
     "A folder of Pascal VOC XML files (CVAT's export, or `Annotations/` of a VOC set; sorted by name) as a COCO dict."
     src = Path(src)
@@ -120,7 +121,7 @@ def write_voc(coco: dict, out: str | os.PathLike) -> Path:
     for fn, w, h, boxes in coco_boxes(coco): atomic_write(out / (Path(fn).with_suffix("").as_posix().replace("/", "__") + ".xml"), _voc_xml(fn, w, h, boxes))
     return out
 
-# %% ../nbs/05a_geo.ipynb #7c11aebb
+# %% ../nbs/05a_geo.ipynb #a7217866
 def _find_image(images: Path, stem: str) -> Path | None:
     for ext in sorted(D.IMAGE_EXTS | {".jp2", ".vrt", ".img"}):
         for e in (ext, ext.upper()):
@@ -159,7 +160,7 @@ def write_yolo(coco: dict, out: str | os.PathLike) -> Path:
                                                             f"{(x1 - x0) / w:.6f} {(y1 - y0) / h:.6f}\n" for l, x0, y0, x1, y1 in boxes))
     return out
 
-# %% ../nbs/05a_geo.ipynb #09de2df8
+# %% ../nbs/05a_geo.ipynb #550d86c9
 CSV_COLUMNS = ["image_path", "xmin", "ymin", "xmax", "ymax", "label"]
 
 def read_csv_boxes(src: str | os.PathLike, images: str | os.PathLike | None = None) -> dict:
@@ -193,7 +194,7 @@ def write_csv_boxes(coco: dict, out: str | os.PathLike) -> Path:
             for l, x0, y0, x1, y1 in boxes: w.writerow([fn, f"{x0:g}", f"{y0:g}", f"{x1:g}", f"{y1:g}", l])
     return Path(out)
 
-# %% ../nbs/05a_geo.ipynb #273f030c
+# %% ../nbs/05a_geo.ipynb #969c857d
 GDAL_CACHE_MB = 64   # GDAL's block cache (process-wide) unless GDAL_CACHEMAX is set: its default, 5% of RAM, grows with the image
 
 def _rasterio():
@@ -205,6 +206,7 @@ def _rasterio():
         set_gdal_config("GDAL_CACHEMAX", GDAL_CACHE_MB * 2**20); GDAL_CACHE_MB = 0   # once
     return rasterio
 
+# %% ../nbs/05a_geo.ipynb #23f43a52
 class GeoRaster:
     "A raster read with rasterio window by window: `width`, `height`, `crs`, `transform`, `tiles(boxes)` as HxWx3 uint8 arrays."
     def __init__(self, path: str | os.PathLike, bands: Sequence[int] | None = None, allow_large: bool = False,
@@ -229,7 +231,9 @@ class GeoRaster:
         self.scale = None if self.dtype == np.uint8 else self._stats(stats_side)
 
     @property
-    def size(self) -> tuple[int, int]: return (self.width, self.height)
+    def size(self) -> tuple[int, int]:
+        "(width, height) in pixels."
+        return (self.width, self.height)
 
     def geo_info(self) -> dict:
         "`{crs, transform}` (CRS as 'EPSG:n' or WKT, the 6 affine coefficients a, b, c, d, e, f), or `crs: None` for plain images."
@@ -246,7 +250,7 @@ class GeoRaster:
             lo.append(l); hi.append(max(h, l + 1e-6))
         return np.array(lo, np.float64), np.array(hi, np.float64)
 
-# %% ../nbs/05a_geo.ipynb #94f1cfbd
+# %% ../nbs/05a_geo.ipynb #b42c98e6
 def _geo_window(self, box: Sequence[int]) -> np.ndarray:
     "The pixels of `box` (x0, y0, x1, y1) as an (h, w, 3) uint8 array: bands picked, rescaled, no-data painted."
     from rasterio.windows import Window
@@ -270,11 +274,17 @@ def _geo_tiles(self, boxes: Sequence[tuple[int, int, int, int]], downscalers: Se
         for y in range(0, self.height, 256): d.feed(self.window((0, y, self.width, min(y + 256, self.height))))
     for b in boxes: yield b, self.window(b)
 
-GeoRaster.window, GeoRaster.tiles = _geo_window, _geo_tiles
-GeoRaster.read = lambda self: self.window((0, 0, self.width, self.height))
-GeoRaster.close = lambda self: self.ds.close()
+def _geo_read(self) -> np.ndarray:
+    "The whole image as an (H, W, 3) uint8 array (small images and tests)."
+    return self.window((0, 0, self.width, self.height))
 
-# %% ../nbs/05a_geo.ipynb #29769715
+def _geo_close(self) -> None:
+    "Close the GDAL dataset."
+    self.ds.close()
+
+GeoRaster.window, GeoRaster.tiles, GeoRaster.read, GeoRaster.close = _geo_window, _geo_tiles, _geo_read, _geo_close
+
+# %% ../nbs/05a_geo.ipynb #16fcbd89
 def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, bands: int = 3, dtype: str = "uint8",
                  origin: tuple[float, float] = (400000.0, 3285000.0), res: float = 0.5, crs: str | None = "EPSG:32617",
                  objects: Sequence[tuple[float, float, float, float]] = (), nodata: float | None = None, seed: int = 0,
@@ -294,7 +304,7 @@ def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, b
         with rio.open(path, "w", **prof) as d: d.write(a)
     return path
 
-# %% ../nbs/05a_geo.ipynb #4569ab53
+# %% ../nbs/05a_geo.ipynb #7a02af3c
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
 
 def raster_geo(path: str | os.PathLike) -> dict:
@@ -329,8 +339,8 @@ def map_to_pixel_boxes(geoms: Sequence, transform: Sequence[float] | None) -> np
         out.append([xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()])
     return np.array(out, np.float64).reshape(-1, 4)
 
-# %% ../nbs/05a_geo.ipynb #76fabfca
-def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs: str | None = None):
+# %% ../nbs/05a_geo.ipynb #c77fa134
+def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs: str | None = None) -> "geopandas.GeoDataFrame":
     "A GeoDataFrame of `rows` (one dict of fields per geometry) in `crs`, reprojected to `to_crs` if given."
     import geopandas as gpd
     g = gpd.GeoDataFrame(list(rows), geometry=list(geoms), crs=crs)
@@ -339,7 +349,7 @@ def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs:
         g = g.to_crs(to_crs)
     return g
 
-def write_vector_file(gdf, out: str | os.PathLike, layer: str | None = None) -> Path:
+def write_vector_file(gdf: "geopandas.GeoDataFrame | pandas.DataFrame", out: str | os.PathLike, layer: str | None = None) -> Path:
     "Write a GeoDataFrame (or a plain DataFrame, as a table) atomically (a temporary file, then a rename) as GPKG/GeoJSON/FlatGeobuf/shapefile by the extension of `out`."
     out = Path(out); drv = VECTOR_SUFFIXES.get(out.suffix.lower())
     if drv is None: raise DataError(f"{out}: unknown vector format {out.suffix!r} (expected {', '.join(VECTOR_SUFFIXES)})")
@@ -354,7 +364,7 @@ def write_vector_file(gdf, out: str | os.PathLike, layer: str | None = None) -> 
     finally: shutil.rmtree(tmpd, ignore_errors=True)
     return out
 
-# %% ../nbs/05a_geo.ipynb #b954d8e6
+# %% ../nbs/05a_geo.ipynb #b8902d07
 def write_vector(coco: dict, out: str | os.PathLike, images: str | os.PathLike, to_crs: str | None = None, layer: str = "annotations") -> Path:
     "Write the boxes of `coco` as map-coordinate polygons (`image`, `label`, pixel `x0..y1`) over the rasters in `images`."
     images = Path(images); rows, geoms, crs = [], [], None
@@ -389,7 +399,7 @@ def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: 
     return coco_from_boxes([(fn, gi["width"], gi["height"], per[fn]) for fn, gi in info.items() if per[fn] or image_field in g.columns],
                            None, f"converted from vector {src}")
 
-# %% ../nbs/05a_geo.ipynb #6312eb2f
+# %% ../nbs/05a_geo.ipynb #55a09344
 FORMATS = ("coco", "voc", "yolo", "csv", "vector")
 
 def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
@@ -405,6 +415,7 @@ def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
     if must_exist and not p.exists(): raise DataError(f"{p}: no such file or folder")
     raise DataError(f"{p}: cannot tell the annotation format; pass src_format/dst_format, one of {', '.join(FORMATS)}")
 
+# %% ../nbs/05a_geo.ipynb #4aada9f1
 def read_annotations(src: str | os.PathLike, fmt: str | None = None, images: str | os.PathLike | None = None, **kw) -> dict:
     "Read annotations in any of `FORMATS` (guessed from `src` when `fmt` is None) as a COCO dict."
     fmt = fmt or detect_format(src)
@@ -434,7 +445,7 @@ def convert(src: str | os.PathLike, dst: str | os.PathLike, src_format: str | No
     return {"src": str(src), "dst": str(dst), "src_format": src_format or detect_format(src), "dst_format": fmt,
             "images": len(coco["images"]), "boxes": len(coco["annotations"]), "labels": [c["name"] for c in coco["categories"]]}
 
-# %% ../nbs/05a_geo.ipynb #442c95ab
+# %% ../nbs/05a_geo.ipynb #6d0920c1
 def _record_geo(rec: dict) -> dict:
     g = rec.get("geo")
     if g is None:
@@ -450,7 +461,8 @@ def _tile_index(rec: dict, boxes: np.ndarray) -> np.ndarray:
     inside = (grid[None, :, 0] <= cx[:, None]) & (cx[:, None] <= grid[None, :, 2]) & (grid[None, :, 1] <= cy[:, None]) & (cy[:, None] <= grid[None, :, 3])
     return inside.argmax(1)
 
-def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str | None = None, score_threshold: float = 0.0):
+# %% ../nbs/05a_geo.ipynb #6bef2903
+def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str | None = None, score_threshold: float = 0.0) -> "geopandas.GeoDataFrame":
     "One GeoDataFrame row per detection of `records` (image, label, score, tile, pixel box, crs) in map coordinates where the image has a CRS."
     import geopandas as gpd, pandas as pd
     parts, crs, plain = [], None, []
@@ -479,8 +491,8 @@ def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str |
         out = out.to_crs(to_crs)
     return out
 
-# %% ../nbs/05a_geo.ipynb #5ba66641
-def zone_counts(detections, zones, zone_field: str | None = None):
+# %% ../nbs/05a_geo.ipynb #cb7540d5
+def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike | geopandas.GeoDataFrame", zone_field: str | None = None) -> "pandas.DataFrame":
     "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0)."
     import geopandas as gpd, pandas as pd
     z = gpd.read_file(zones, engine="pyogrio") if not isinstance(zones, gpd.GeoDataFrame) else zones
@@ -495,7 +507,7 @@ def zone_counts(detections, zones, zone_field: str | None = None):
     t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={"index": "zone"})
 
-# %% ../nbs/05a_geo.ipynb #32b50f77
+# %% ../nbs/05a_geo.ipynb #468127f5
 def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                      zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0) -> dict:
     "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
@@ -513,7 +525,7 @@ def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bo
             with atomic_open(out.with_name(out.stem + "_zones.csv")) as f: zc.to_csv(f, index=False)
     return summary
 
-# %% ../nbs/05a_geo.ipynb #e110fd80
+# %% ../nbs/05a_geo.ipynb #9f07831d
 def merge_across_images(records: Sequence[dict], method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0) -> dict:
     "Merge the detections of overlapping georeferenced `records` in map coordinates; returns `{crs, detections, counts}` (boxes as map `bounds`)."
     recs = [r for r in records if "error" not in r]; geos = [_record_geo(r) for r in recs]
@@ -540,7 +552,7 @@ def merge_across_images(records: Sequence[dict], method: str = "nms", iou_thresh
             for (x0, y0, x1, y1), s, l, o in zip(m["boxes"].tolist(), m["scores"], m["labels"], owner)]
     return {"crs": geos[0]["crs"], "detections": dets, "counts": dict(Counter(d["label"] for d in dets))}
 
-# %% ../nbs/05a_geo.ipynb #2fc7a22f
+# %% ../nbs/05a_geo.ipynb #a21dc796
 def _block_side(group_by: str) -> tuple[float, str]:
     import re
     m = re.fullmatch(r"block:([0-9.]+)(m|km|px)", group_by)
@@ -574,7 +586,7 @@ def apply_splits(manifest: D.Manifest, splits: dict[str, str]) -> D.Manifest:
     import dataclasses
     return dataclasses.replace(manifest, rows=[{**r, "split": splits.get(r["path"], r["split"])} for r in manifest.rows])
 
-# %% ../nbs/05a_geo.ipynb #5c37e2da
+# %% ../nbs/05a_geo.ipynb #06e1cfcc
 def count_errors(true: dict[str, dict[str, int]], predicted: dict[str, dict[str, int]]) -> dict:
     "Count MAE, RMSE, mean bias and relative error per class and overall between `{unit: {label: count}}` dicts (units: images or zones)."
     units = sorted(set(true) | set(predicted)); labels = sorted({l for d in (true, predicted) for u in d.values() for l in u})
@@ -597,7 +609,7 @@ def count_plot(errors: dict, path: str | os.PathLike, title: str = "counts") -> 
     buf = io.BytesIO(); fig.tight_layout(); fig.savefig(buf, format="png"); plt.close(fig)
     return atomic_write(path, buf.getvalue())
 
-# %% ../nbs/05a_geo.ipynb #18fb5774
+# %% ../nbs/05a_geo.ipynb #ba94de92
 def _iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
     iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
@@ -621,3 +633,11 @@ def box_precision_recall(records: Sequence[dict], coco: dict, iou_threshold: flo
         rows.append({"image": fn, "predicted": len(P), "true": len(G), "matched": m})
     return {"iou_threshold": iou_threshold, "precision": round(tp / npred, 4) if npred else 0.0, "recall": round(tp / ntrue, 4) if ntrue else 0.0,
             "class_accuracy": round(same / tp, 4) if tp else None, "images": rows}
+
+# %% ../nbs/05a_geo.ipynb #20c3c852
+def image_counts(source: Sequence[dict] | dict, score_threshold: float = 0.0) -> dict[str, dict[str, int]]:
+    "`{image file name: {label: count}}` of sliced-prediction records (boxes scoring >= `score_threshold`) or of a COCO dict (every box)."
+    if isinstance(source, dict):
+        return {Path(fn).name: dict(Counter(b[0] for b in bx)) for fn, _, _, bx in coco_boxes(source)}
+    return {Path(r["image"]).name: dict(Counter(d["label"] for d in r.get("detections", []) if d["score"] >= score_threshold))
+            for r in source if "error" not in r}
