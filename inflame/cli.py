@@ -159,7 +159,7 @@ def cmd_convert(args) -> int:
 def cmd_predict_geo(args) -> int:
     "`predict`, and with `--geo FILE` the detections (read back from `--out`) as a vector file in map coordinates, plus counts per zone."
     if not getattr(args, "geo", None):
-        for o in ("points", "to_crs", "zones"):
+        for o in ("points", "to_crs", "zones", "merge_images"):
             if getattr(args, o, None): raise InflameError(f"--{o.replace('_', '-')}: an option of --geo FILE")
         return cmd_predict(args)
     if not args.tile: raise InflameError("--geo FILE: needs --tile N (sliced prediction keeps each raster's CRS and transform)")
@@ -169,7 +169,7 @@ def cmd_predict_geo(args) -> int:
     from inflame.core import read_jsonl
     try: recs = [json.loads(Path(args.out).read_text(encoding="utf-8"))]
     except json.JSONDecodeError: recs = read_jsonl(args.out)
-    s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones)
+    s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_images=args.merge_images)
     print(f"{s['detections']} detections -> {s['out']} ({s['crs']}, {s['geometry']})" + (f"; counts per zone in {s['out']}" if args.zones else ""), file=sys.stderr)
     return rc
 
@@ -297,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--points", action="store_true", help="with --geo: centre points instead of box polygons")
     pr.add_argument("--to-crs", metavar="CRS", help="with --geo: reproject, e.g. EPSG:4326 (default: the raster's CRS)")
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
+    pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images (frames, ortho tiles): count each object once")
     pr.set_defaults(func=cmd_predict_geo)
     cv = sub.add_parser("convert", help="convert annotations: COCO, Pascal VOC, YOLO, DeepForest CSV, vector (map coordinates)", description=cmd_convert.__doc__)
     cv.add_argument("src", help="annotations: a COCO .json, a .csv, a vector file, or a folder of VOC .xml / YOLO .txt")

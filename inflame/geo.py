@@ -16,12 +16,12 @@ from . import data as D
 from . import tiles as T
 
 # %% auto #0
-__all__ = ['CSV_COLUMNS', 'GDAL_CACHE_MB', 'VECTOR_SUFFIXES', 'FORMATS', 'coco_from_boxes', 'coco_boxes', 'read_voc_file',
-           'read_voc', 'write_voc', 'read_yolo', 'write_yolo', 'read_csv_boxes', 'write_csv_boxes', 'GeoRaster',
-           'make_geotiff', 'raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file',
-           'write_vector', 'read_vector', 'detect_format', 'read_annotations', 'convert', 'detection_frame',
-           'zone_counts', 'write_detections', 'merge_across_images', 'survey_split', 'apply_splits', 'count_errors',
-           'count_plot', 'box_precision_recall', 'image_counts']
+__all__ = ['CSV_COLUMNS', 'VECTOR_SUFFIXES', 'FORMATS', 'coco_from_boxes', 'coco_boxes', 'read_voc_file', 'read_voc', 'write_voc',
+           'read_yolo', 'write_yolo', 'read_csv_boxes', 'write_csv_boxes', 'make_geotiff', 'raster_geo', 'box_polygons',
+           'map_to_pixel_boxes', 'vector_frame', 'write_vector_file', 'write_vector', 'read_vector', 'detect_format',
+           'read_annotations', 'convert', 'detection_frame', 'zone_counts', 'write_detections', 'merge_across_images',
+           'merged_frame', 'survey_split', 'apply_splits', 'count_errors', 'count_plot', 'box_precision_recall',
+           'image_counts']
 
 # %% ../nbs/05a_geo.ipynb #df027716
 def coco_from_boxes(images: Sequence[tuple[str, int, int, Sequence]], categories: Sequence[str] | None = None,
@@ -194,97 +194,10 @@ def write_csv_boxes(coco: dict, out: str | os.PathLike) -> Path:
             for l, x0, y0, x1, y1 in boxes: w.writerow([fn, f"{x0:g}", f"{y0:g}", f"{x1:g}", f"{y1:g}", l])
     return Path(out)
 
-# %% ../nbs/05a_geo.ipynb #969c857d
-GDAL_CACHE_MB = 64   # GDAL's block cache (process-wide) unless GDAL_CACHEMAX is set: its default, 5% of RAM, grows with the image
+# %% ../nbs/05a_geo.ipynb #f491122d
+from .tiles import GeoRaster, _rasterio   # the GDAL reader lives in tiles (sliced prediction opens rasters with it)
 
-def _rasterio():
-    try: import rasterio
-    except ImportError: raise InflameError("rasterio is not installed: pip install 'inflame[geo]' (rasterio, geopandas, pyogrio, shapely)") from None
-    global GDAL_CACHE_MB
-    if GDAL_CACHE_MB and "GDAL_CACHEMAX" not in os.environ:
-        from rasterio._env import set_gdal_config
-        set_gdal_config("GDAL_CACHEMAX", GDAL_CACHE_MB * 2**20); GDAL_CACHE_MB = 0   # once
-    return rasterio
-
-# %% ../nbs/05a_geo.ipynb #23f43a52
-class GeoRaster:
-    "A raster read with rasterio window by window: `width`, `height`, `crs`, `transform`, `tiles(boxes)` as HxWx3 uint8 arrays."
-    def __init__(self, path: str | os.PathLike, bands: Sequence[int] | None = None, allow_large: bool = False,
-                 background: str | tuple = "white", stats_side: int = 1024):
-        rio = _rasterio(); self.path = Path(path)
-        if not self.path.is_file(): raise DataError(f"{self.path}: no such image file")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", rio.errors.NotGeoreferencedWarning); self.ds = rio.open(self.path)
-        except rio.errors.RasterioIOError as e: raise DataError(f"{self.path}: GDAL cannot open it: {e}") from None
-        self.width, self.height, self.streaming = self.ds.width, self.ds.height, True
-        if not allow_large and self.width * self.height > D.MAX_PIXELS:
-            raise DataError(f"{self.path}: {self.width}x{self.height} pixels is over the limit of {D.MAX_PIXELS:,}; use allow_large=True")
-        n = self.ds.count; bands = list(bands or ([1, 2, 3] if n >= 3 else [1]))
-        if len(bands) not in (1, 3) or any(not 1 <= b <= n for b in bands):
-            raise DataError(f"{self.path}: bands = {bands}: expected 1 or 3 band numbers in 1..{n} (the file has {n} band(s))")
-        self.bands, self.crs, self.transform = bands, self.ds.crs, self.ds.transform
-        self.georeferenced = self.crs is not None and not self.transform.is_identity
-        from PIL import ImageColor
-        self.fill = np.array(ImageColor.getrgb(background) if isinstance(background, str) else background, np.uint8)[:3]
-        self.dtype = np.dtype(self.ds.dtypes[bands[0] - 1])
-        self.scale = None if self.dtype == np.uint8 else self._stats(stats_side)
-
-    @property
-    def size(self) -> tuple[int, int]:
-        "(width, height) in pixels."
-        return (self.width, self.height)
-
-    def geo_info(self) -> dict:
-        "`{crs, transform}` (CRS as 'EPSG:n' or WKT, the 6 affine coefficients a, b, c, d, e, f), or `crs: None` for plain images."
-        if not self.georeferenced: return {"crs": None, "transform": None}
-        return {"crs": self.crs.to_string(), "transform": [round(float(v), 10) for v in tuple(self.transform)[:6]]}
-
-    def _stats(self, side: int) -> tuple[np.ndarray, np.ndarray]:
-        k = max(1, math.ceil(max(self.width, self.height) / side))
-        a = self.ds.read(self.bands, out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k)), masked=True)
-        lo, hi = [], []
-        for b in a:
-            v = b.compressed(); v = v[np.isfinite(v)]
-            l, h = np.percentile(v, [1, 99]) if len(v) else (0.0, 1.0)
-            lo.append(l); hi.append(max(h, l + 1e-6))
-        return np.array(lo, np.float64), np.array(hi, np.float64)
-
-# %% ../nbs/05a_geo.ipynb #b42c98e6
-def _geo_window(self, box: Sequence[int]) -> np.ndarray:
-    "The pixels of `box` (x0, y0, x1, y1) as an (h, w, 3) uint8 array: bands picked, rescaled, no-data painted."
-    from rasterio.windows import Window
-    x0, y0, x1, y1 = (int(v) for v in box)
-    a = self.ds.read(self.bands, window=Window(x0, y0, x1 - x0, y1 - y0), masked=True)
-    mask = np.ma.getmaskarray(a).all(0)     # no-data in every band (one band at nodata, e.g. 255 red, is a pixel value)
-    v = np.asarray(a.data)                    # raw values: a band at its nodata value in an otherwise valid pixel stays as it is
-    if self.scale is not None:
-        lo, hi = self.scale
-        v = np.clip((v.astype(np.float64) - lo[:, None, None]) / (hi - lo)[:, None, None] * 255, 0, 255)
-        if a.dtype.kind == "f": mask |= ~np.isfinite(a.data).all(0)
-        v = np.nan_to_num(v).astype(np.uint8)
-    out = np.repeat(v, 3, 0) if len(self.bands) == 1 else v
-    out = np.ascontiguousarray(out.transpose(1, 2, 0))
-    if mask.any(): out[mask] = self.fill
-    return out
-
-def _geo_tiles(self, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence = ()) -> Iterator[tuple[tuple, np.ndarray]]:
-    "Yield `(box, HxWx3 uint8)` per box (a windowed read each); every image row is fed once, in bands of 256, to `downscalers`."
-    for d in downscalers:
-        for y in range(0, self.height, 256): d.feed(self.window((0, y, self.width, min(y + 256, self.height))))
-    for b in boxes: yield b, self.window(b)
-
-def _geo_read(self) -> np.ndarray:
-    "The whole image as an (H, W, 3) uint8 array (small images and tests)."
-    return self.window((0, 0, self.width, self.height))
-
-def _geo_close(self) -> None:
-    "Close the GDAL dataset."
-    self.ds.close()
-
-GeoRaster.window, GeoRaster.tiles, GeoRaster.read, GeoRaster.close = _geo_window, _geo_tiles, _geo_read, _geo_close
-
-# %% ../nbs/05a_geo.ipynb #16fcbd89
+# %% ../nbs/05a_geo.ipynb #29769715
 def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, bands: int = 3, dtype: str = "uint8",
                  origin: tuple[float, float] = (400000.0, 3285000.0), res: float = 0.5, crs: str | None = "EPSG:32617",
                  objects: Sequence[tuple[float, float, float, float]] = (), nodata: float | None = None, seed: int = 0,
@@ -304,7 +217,7 @@ def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, b
         with rio.open(path, "w", **prof) as d: d.write(a)
     return path
 
-# %% ../nbs/05a_geo.ipynb #7a02af3c
+# %% ../nbs/05a_geo.ipynb #4569ab53
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
 
 def raster_geo(path: str | os.PathLike) -> dict:
@@ -339,7 +252,7 @@ def map_to_pixel_boxes(geoms: Sequence, transform: Sequence[float] | None) -> np
         out.append([xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()])
     return np.array(out, np.float64).reshape(-1, 4)
 
-# %% ../nbs/05a_geo.ipynb #c77fa134
+# %% ../nbs/05a_geo.ipynb #76fabfca
 def vector_frame(rows: Sequence[dict], geoms: Sequence, crs: str | None, to_crs: str | None = None) -> "geopandas.GeoDataFrame":
     "A GeoDataFrame of `rows` (one dict of fields per geometry) in `crs`, reprojected to `to_crs` if given."
     import geopandas as gpd
@@ -364,7 +277,7 @@ def write_vector_file(gdf: "geopandas.GeoDataFrame | pandas.DataFrame", out: str
     finally: shutil.rmtree(tmpd, ignore_errors=True)
     return out
 
-# %% ../nbs/05a_geo.ipynb #b8902d07
+# %% ../nbs/05a_geo.ipynb #b954d8e6
 def write_vector(coco: dict, out: str | os.PathLike, images: str | os.PathLike, to_crs: str | None = None, layer: str = "annotations") -> Path:
     "Write the boxes of `coco` as map-coordinate polygons (`image`, `label`, pixel `x0..y1`) over the rasters in `images`."
     images = Path(images); rows, geoms, crs = [], [], None
@@ -399,7 +312,7 @@ def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: 
     return coco_from_boxes([(fn, gi["width"], gi["height"], per[fn]) for fn, gi in info.items() if per[fn] or image_field in g.columns],
                            None, f"converted from vector {src}")
 
-# %% ../nbs/05a_geo.ipynb #55a09344
+# %% ../nbs/05a_geo.ipynb #6312eb2f
 FORMATS = ("coco", "voc", "yolo", "csv", "vector")
 
 def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
@@ -415,7 +328,7 @@ def detect_format(path: str | os.PathLike, must_exist: bool = True) -> str:
     if must_exist and not p.exists(): raise DataError(f"{p}: no such file or folder")
     raise DataError(f"{p}: cannot tell the annotation format; pass src_format/dst_format, one of {', '.join(FORMATS)}")
 
-# %% ../nbs/05a_geo.ipynb #4aada9f1
+# %% ../nbs/05a_geo.ipynb #b23aca5c
 def read_annotations(src: str | os.PathLike, fmt: str | None = None, images: str | os.PathLike | None = None, **kw) -> dict:
     "Read annotations in any of `FORMATS` (guessed from `src` when `fmt` is None) as a COCO dict."
     fmt = fmt or detect_format(src)
@@ -445,7 +358,7 @@ def convert(src: str | os.PathLike, dst: str | os.PathLike, src_format: str | No
     return {"src": str(src), "dst": str(dst), "src_format": src_format or detect_format(src), "dst_format": fmt,
             "images": len(coco["images"]), "boxes": len(coco["annotations"]), "labels": [c["name"] for c in coco["categories"]]}
 
-# %% ../nbs/05a_geo.ipynb #6d0920c1
+# %% ../nbs/05a_geo.ipynb #addef8e3
 def _record_geo(rec: dict) -> dict:
     g = rec.get("geo")
     if g is None:
@@ -461,7 +374,7 @@ def _tile_index(rec: dict, boxes: np.ndarray) -> np.ndarray:
     inside = (grid[None, :, 0] <= cx[:, None]) & (cx[:, None] <= grid[None, :, 2]) & (grid[None, :, 1] <= cy[:, None]) & (cy[:, None] <= grid[None, :, 3])
     return inside.argmax(1)
 
-# %% ../nbs/05a_geo.ipynb #6bef2903
+# %% ../nbs/05a_geo.ipynb #8216d55f
 def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str | None = None, score_threshold: float = 0.0) -> "geopandas.GeoDataFrame":
     "One GeoDataFrame row per detection of `records` (image, label, score, tile, pixel box, crs) in map coordinates where the image has a CRS."
     import geopandas as gpd, pandas as pd
@@ -491,7 +404,7 @@ def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str |
         out = out.to_crs(to_crs)
     return out
 
-# %% ../nbs/05a_geo.ipynb #cb7540d5
+# %% ../nbs/05a_geo.ipynb #fbd6a008
 def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike | geopandas.GeoDataFrame", zone_field: str | None = None) -> "pandas.DataFrame":
     "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0)."
     import geopandas as gpd, pandas as pd
@@ -507,11 +420,13 @@ def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike 
     t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={"index": "zone"})
 
-# %% ../nbs/05a_geo.ipynb #468127f5
+# %% ../nbs/05a_geo.ipynb #1ba855f5
 def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
-                     zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0) -> dict:
+                     zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0,
+                     merge_images: bool = False) -> dict:
     "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
-    out = Path(out); df0 = detection_frame(records, points, None, score_threshold)   # zones counted in the rasters' CRS
+    out = Path(out)                    # zones are counted in the rasters' CRS; `merge_images`: objects in overlapping images once
+    df0 = merged_frame(records, points, score_threshold) if merge_images else detection_frame(records, points, None, score_threshold)
     df = df0.to_crs(to_crs) if to_crs and df0.crs is not None else detection_frame(records, points, to_crs, score_threshold) if to_crs else df0
     write_vector_file(df, out, "detections")
     per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
@@ -525,7 +440,7 @@ def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bo
             with atomic_open(out.with_name(out.stem + "_zones.csv")) as f: zc.to_csv(f, index=False)
     return summary
 
-# %% ../nbs/05a_geo.ipynb #9f07831d
+# %% ../nbs/05a_geo.ipynb #48b719c4
 def merge_across_images(records: Sequence[dict], method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0) -> dict:
     "Merge the detections of overlapping georeferenced `records` in map coordinates; returns `{crs, detections, counts}` (boxes as map `bounds`)."
     recs = [r for r in records if "error" not in r]; geos = [_record_geo(r) for r in recs]
@@ -552,7 +467,19 @@ def merge_across_images(records: Sequence[dict], method: str = "nms", iou_thresh
             for (x0, y0, x1, y1), s, l, o in zip(m["boxes"].tolist(), m["scores"], m["labels"], owner)]
     return {"crs": geos[0]["crs"], "detections": dets, "counts": dict(Counter(d["label"] for d in dets))}
 
-# %% ../nbs/05a_geo.ipynb #a21dc796
+# %% ../nbs/05a_geo.ipynb #04eba00d
+def merged_frame(records: Sequence[dict], points: bool = False, score_threshold: float = 0.0, iou_threshold: float = 0.5) -> "geopandas.GeoDataFrame":
+    "A `detection_frame` of overlapping georeferenced `records` with each object once (`merge_across_images`)."
+    import shapely
+    recs = [{**r, "detections": [d for d in r["detections"] if d["score"] >= score_threshold]} for r in records if "error" not in r]
+    m = merge_across_images(recs, iou_threshold=iou_threshold); geo = {r["image"]: _record_geo(r) for r in recs}
+    polys = [shapely.box(*d["bounds"]) for d in m["detections"]]
+    px = [map_to_pixel_boxes([p], geo[d["image"]]["transform"])[0].round(2).tolist() for p, d in zip(polys, m["detections"])]
+    rows = [{"image": d["image"], "label": d["label"], "score": d["score"], "tile": -1, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3],
+             "crs": m["crs"]} for d, b in zip(m["detections"], px)]
+    return vector_frame(rows, [p.centroid for p in polys] if points else polys, m["crs"])
+
+# %% ../nbs/05a_geo.ipynb #1f82805d
 def _block_side(group_by: str) -> tuple[float, str]:
     import re
     m = re.fullmatch(r"block:([0-9.]+)(m|km|px)", group_by)
@@ -586,7 +513,7 @@ def apply_splits(manifest: D.Manifest, splits: dict[str, str]) -> D.Manifest:
     import dataclasses
     return dataclasses.replace(manifest, rows=[{**r, "split": splits.get(r["path"], r["split"])} for r in manifest.rows])
 
-# %% ../nbs/05a_geo.ipynb #06e1cfcc
+# %% ../nbs/05a_geo.ipynb #ba12e22b
 def count_errors(true: dict[str, dict[str, int]], predicted: dict[str, dict[str, int]]) -> dict:
     "Count MAE, RMSE, mean bias and relative error per class and overall between `{unit: {label: count}}` dicts (units: images or zones)."
     units = sorted(set(true) | set(predicted)); labels = sorted({l for d in (true, predicted) for u in d.values() for l in u})
@@ -609,7 +536,7 @@ def count_plot(errors: dict, path: str | os.PathLike, title: str = "counts") -> 
     buf = io.BytesIO(); fig.tight_layout(); fig.savefig(buf, format="png"); plt.close(fig)
     return atomic_write(path, buf.getvalue())
 
-# %% ../nbs/05a_geo.ipynb #ba94de92
+# %% ../nbs/05a_geo.ipynb #958307bc
 def _iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
     iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
@@ -634,7 +561,7 @@ def box_precision_recall(records: Sequence[dict], coco: dict, iou_threshold: flo
     return {"iou_threshold": iou_threshold, "precision": round(tp / npred, 4) if npred else 0.0, "recall": round(tp / ntrue, 4) if ntrue else 0.0,
             "class_accuracy": round(same / tp, 4) if tp else None, "images": rows}
 
-# %% ../nbs/05a_geo.ipynb #20c3c852
+# %% ../nbs/05a_geo.ipynb #0769f46d
 def image_counts(source: Sequence[dict] | dict, score_threshold: float = 0.0) -> dict[str, dict[str, int]]:
     "`{image file name: {label: count}}` of sliced-prediction records (boxes scoring >= `score_threshold`) or of a COCO dict (every box)."
     if isinstance(source, dict):

@@ -15,9 +15,10 @@ from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_ope
 from . import data as D
 
 # %% auto #0
-__all__ = ['MIN_TILE', 'PIL_SUFFIXES', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'Raster', 'open_raster', 'seam_iou',
-           'cut_by_seam', 'merge_detections', 'label_name', 'sliced_predict', 'write_overview', 'tile_coco',
-           'load_tile', 'untile_coco', 'write_counts_csv', 'predict', 'evaluate_records', 'evaluate']
+__all__ = ['MIN_TILE', 'PIL_SUFFIXES', 'GDAL_CACHE_MB', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'Raster',
+           'open_raster', 'GeoRaster', 'seam_iou', 'cut_by_seam', 'merge_detections', 'label_name', 'sliced_predict',
+           'write_overview', 'tile_coco', 'load_tile', 'untile_coco', 'write_counts_csv', 'predict', 'evaluate_records',
+           'evaluate']
 
 # %% ../nbs/05_tiles.ipynb #b92883f6
 MIN_TILE = 8   # smallest tile side accepted
@@ -207,9 +208,99 @@ def open_raster(path: str | os.PathLike, allow_large: bool = False, background: 
         except ImportError:
             if bands: raise ConfigError(f"bands = {list(bands)}: choosing bands needs rasterio (pip install 'inflame[geo]')") from None
         else:
-            from inflame.geo import GeoRaster   # imported here: geo imports tiles
-            return GeoRaster(p, bands, allow_large, background)
+            return GeoRaster(p, bands, allow_large, background)   # rasterio (GDAL), windowed reads
     return Raster(p, allow_large, background)
+
+# %% ../nbs/05_tiles.ipynb #b7c1e002
+GDAL_CACHE_MB = 64   # GDAL's block cache (process-wide) unless GDAL_CACHEMAX is set: its default, 5% of RAM, grows with the image
+
+def _rasterio():
+    try: import rasterio
+    except ImportError: raise InflameError("rasterio is not installed: pip install 'inflame[geo]' (rasterio, geopandas, pyogrio, shapely)") from None
+    global GDAL_CACHE_MB
+    if GDAL_CACHE_MB and "GDAL_CACHEMAX" not in os.environ:
+        from rasterio._env import set_gdal_config
+        set_gdal_config("GDAL_CACHEMAX", GDAL_CACHE_MB * 2**20); GDAL_CACHE_MB = 0   # once
+    return rasterio
+
+# %% ../nbs/05_tiles.ipynb #b7c1e003
+class GeoRaster:
+    "A raster read with rasterio window by window: `width`, `height`, `crs`, `transform`, `tiles(boxes)` as HxWx3 uint8 arrays."
+    def __init__(self, path: str | os.PathLike, bands: Sequence[int] | None = None, allow_large: bool = False,
+                 background: str | tuple = "white", stats_side: int = 1024):
+        rio = _rasterio(); self.path = Path(path)
+        if not self.path.is_file(): raise DataError(f"{self.path}: no such image file")
+        import warnings
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", rio.errors.NotGeoreferencedWarning); self.ds = rio.open(self.path)
+        except rio.errors.RasterioIOError as e: raise DataError(f"{self.path}: GDAL cannot open it: {e}") from None
+        self.width, self.height, self.streaming = self.ds.width, self.ds.height, True
+        if not allow_large and self.width * self.height > D.MAX_PIXELS:
+            raise DataError(f"{self.path}: {self.width}x{self.height} pixels is over the limit of {D.MAX_PIXELS:,}; use allow_large=True")
+        n = self.ds.count; bands = list(bands or ([1, 2, 3] if n >= 3 else [1]))
+        if len(bands) not in (1, 3) or any(not 1 <= b <= n for b in bands):
+            raise DataError(f"{self.path}: bands = {bands}: expected 1 or 3 band numbers in 1..{n} (the file has {n} band(s))")
+        self.bands, self.crs, self.transform = bands, self.ds.crs, self.ds.transform
+        self.georeferenced = self.crs is not None and not self.transform.is_identity
+        from PIL import ImageColor
+        self.fill = np.array(ImageColor.getrgb(background) if isinstance(background, str) else background, np.uint8)[:3]
+        self.dtype = np.dtype(self.ds.dtypes[bands[0] - 1])
+        self.scale = None if self.dtype == np.uint8 else self._stats(stats_side)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        "(width, height) in pixels."
+        return (self.width, self.height)
+
+    def geo_info(self) -> dict:
+        "`{crs, transform}` (CRS as 'EPSG:n' or WKT, the 6 affine coefficients a, b, c, d, e, f), or `crs: None` for plain images."
+        if not self.georeferenced: return {"crs": None, "transform": None}
+        return {"crs": self.crs.to_string(), "transform": [round(float(v), 10) for v in tuple(self.transform)[:6]]}
+
+    def _stats(self, side: int) -> tuple[np.ndarray, np.ndarray]:
+        k = max(1, math.ceil(max(self.width, self.height) / side))
+        a = self.ds.read(self.bands, out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k)), masked=True)
+        lo, hi = [], []
+        for b in a:
+            v = b.compressed(); v = v[np.isfinite(v)]
+            l, h = np.percentile(v, [1, 99]) if len(v) else (0.0, 1.0)
+            lo.append(l); hi.append(max(h, l + 1e-6))
+        return np.array(lo, np.float64), np.array(hi, np.float64)
+
+# %% ../nbs/05_tiles.ipynb #b7c1e004
+def _geo_window(self, box: Sequence[int]) -> np.ndarray:
+    "The pixels of `box` (x0, y0, x1, y1) as an (h, w, 3) uint8 array: bands picked, rescaled, no-data painted."
+    from rasterio.windows import Window
+    x0, y0, x1, y1 = (int(v) for v in box)
+    a = self.ds.read(self.bands, window=Window(x0, y0, x1 - x0, y1 - y0), masked=True)
+    mask = np.ma.getmaskarray(a).all(0)     # no-data in every band (one band at nodata, e.g. 255 red, is a pixel value)
+    v = np.asarray(a.data)                    # raw values: a band at its nodata value in an otherwise valid pixel stays as it is
+    if self.scale is not None:
+        lo, hi = self.scale
+        v = np.clip((v.astype(np.float64) - lo[:, None, None]) / (hi - lo)[:, None, None] * 255, 0, 255)
+        if a.dtype.kind == "f": mask |= ~np.isfinite(a.data).all(0)
+        v = np.nan_to_num(v).astype(np.uint8)
+    out = np.repeat(v, 3, 0) if len(self.bands) == 1 else v
+    out = np.ascontiguousarray(out.transpose(1, 2, 0))
+    if mask.any(): out[mask] = self.fill
+    return out
+
+def _geo_tiles(self, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence = ()) -> Iterator[tuple[tuple, np.ndarray]]:
+    "Yield `(box, HxWx3 uint8)` per box (a windowed read each); every image row is fed once, in bands of 256, to `downscalers`."
+    for d in downscalers:
+        for y in range(0, self.height, 256): d.feed(self.window((0, y, self.width, min(y + 256, self.height))))
+    for b in boxes: yield b, self.window(b)
+
+def _geo_read(self) -> np.ndarray:
+    "The whole image as an (H, W, 3) uint8 array (small images and tests)."
+    return self.window((0, 0, self.width, self.height))
+
+def _geo_close(self) -> None:
+    "Close the GDAL dataset."
+    self.ds.close()
+
+GeoRaster.window, GeoRaster.tiles, GeoRaster.read, GeoRaster.close = _geo_window, _geo_tiles, _geo_read, _geo_close
 
 # %% ../nbs/05_tiles.ipynb #39d1b1e9
 def _pairs(b: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:

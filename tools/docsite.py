@@ -255,7 +255,8 @@ SEARCH_JS = r"""
 def page_html(title: str, body: str, pages: list[tuple[str, str]], current: str, toc: list[tuple[int, str, str]],
               site_title: str = "inflame", description: str = "") -> str:
     "A whole page: sidebar (site title, search box, every page in order), the content, and its table of contents."
-    nav = "".join(f'<li><a href="{h}"{" class=\"active\" aria-current=\"page\"" if h == current else ""}>{html.escape(t)}</a></li>' for h, t in pages)
+    act = ' class="active" aria-current="page"'
+    nav = "".join(f'<li><a href="{h}"{act if h == current else ""}>{html.escape(t)}</a></li>' for h, t in pages)
     items = [(l, i, t) for l, i, t in toc if l in (2, 3, 4)]
     toc_html = ("<h2>On this page</h2><ul>" + "".join(f'<li class="l{l}"><a href="#{html.escape(i)}">{html.escape(t)}</a></li>' for l, i, t in items)
                 + "</ul>") if items else ""
