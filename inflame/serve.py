@@ -380,7 +380,14 @@ if (CONFIG.results) $("#results-link").hidden = false;
 $(CONFIG.task === "detect" ? "#opt-score" : "#opt-topk").hidden = false;
 $("#score").value = CONFIG.score_threshold;
 function status(msg, err) { const s = $("#status"); s.textContent = msg; s.className = err ? "error" : "muted"; }
+let current = null;                       // the image shown: changing top k / min score re-runs on it
+function clearResult() {
+  const cv = $("#canvas"); cv.width = 0; cv.height = 0;
+  $("#result").innerHTML = ""; $("#json").textContent = "";
+}
 async function run(file) {
+  if (!file) return;
+  current = file;
   document.body.dataset.state = "busy"; status(`predicting ${file.name} …`);
   const q = new URLSearchParams();
   if (CONFIG.task === "detect") q.set("score_threshold", $("#score").value); else q.set("top_k", $("#topk").value);
@@ -391,6 +398,7 @@ async function run(file) {
     rec = await r.json();
     if (!r.ok) throw new Error(rec.error || `HTTP ${r.status}`);
   } catch (e) {
+    current = null; clearResult();
     status(e.message, true); $("#result").innerHTML = `<p class="error">${esc(e.message)}</p>`;
     document.body.dataset.state = "error"; return;
   }
@@ -404,6 +412,7 @@ async function run(file) {
   document.body.dataset.state = "done";
 }
 $("#file").addEventListener("change", e => { if (e.target.files[0]) run(e.target.files[0]); });
+for (const id of ["#topk", "#score"]) $(id).addEventListener("change", () => { if (current) run(current); });
 const drop = $("#drop");
 drop.addEventListener("dragover", e => { e.preventDefault(); drop.classList.add("over"); });
 drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -661,6 +670,50 @@ def default_max_batch(served: ServedModel) -> int:
     "Batch size limit where batching helps: 16, but 1 for a detector on a CPU (measured: no gain in throughput, a worse p99)."
     return 1 if served.task == "detect" and served.device.type == "cpu" else 16
 
+_ERROR_SCHEMA = {"type": "object", "title": "Error", "required": ["error", "status"],
+                 "properties": {"error": {"type": "string", "description": "what went wrong, for a person"},
+                                "status": {"type": "integer", "description": "the HTTP status, repeated"}}}
+_ERR = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_PREDICT_OPENAPI = {
+    "parameters": [
+        {"name": "top_k", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 3},
+         "description": "classifiers: how many labels in `top_k`"},
+        {"name": "score_threshold", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0, "maximum": 1},
+         "description": "detectors: keep detections scoring at least this (default: the model's)"},
+        {"name": "name", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "raw uploads: the image name to put in the record"}],
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}}}},
+    "responses": {
+        "200": {"description": "the record of `inflame predict`", "content": {"application/json": {"schema": {"type": "object", "oneOf": [
+            {"title": "Classification", "required": ["image", "label", "probability", "top_k"], "properties": {
+                "image": {"type": "string"}, "label": {"type": "string"}, "probability": {"type": "number"},
+                "top_k": {"type": "array", "items": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}]}}}},
+            {"title": "Detection", "required": ["image", "width", "height", "detections", "counts"], "properties": {
+                "image": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"},
+                "detections": {"type": "array", "items": {"type": "object", "properties": {"label": {"type": "string"}, "score": {"type": "number"},
+                               "box": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}}}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}]}}}},
+        **{str(k): {**_ERR, "description": d} for k, d in [
+            (400, "empty upload, no file in the form, malformed form"), (404, "this service has no model"),
+            (413, "too many bytes or pixels"), (415, "not an image, or an unsupported Content-Type"),
+            (422, "a corrupt image or a bad query parameter"), (500, "internal error (logged)")]}}}
+
+def _openapi(app: FastAPI) -> dict:
+    "The app's OpenAPI schema, with the `Error` schema that every error answer follows."
+    if app.openapi_schema: return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+    s = get_openapi(title=app.title, version=app.version, routes=app.routes, description=
+                    "Errors answer JSON `{\"error\": message, \"status\": code}` (schema `Error`).")
+    s.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+    for path in s.get("paths", {}).values():
+        for op in path.values():
+            for code, r in op.get("responses", {}).items():
+                if code.startswith(("4", "5")) and "content" not in r: r["content"] = _ERR["content"]
+    app.openapi_schema = s
+    return s
+
 def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, max_upload_mb: float = 20.0,
                max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
                tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
@@ -698,12 +751,24 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
     app = FastAPI(title=f"{title} serve", version=inflame.__version__, lifespan=lifespan, docs_url=None, redoc_url=None)  # no CDN pages
     if allowed_hosts: app.add_middleware(HostCheck, allowed=list(allowed_hosts))
     app.state.served, app.state.results, app.state.batcher = served, browser, batcher
+    app.openapi = lambda: _openapi(app)
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from fastapi.exceptions import RequestValidationError
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):      # unknown routes, wrong methods
+        msg = {404: f"no such route: {request.method} {request.url.path}", 405: f"method {request.method} not allowed on {request.url.path}"}
+        return _error(exc.status_code, msg.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return _error(422, "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()) or "invalid request")
 
     def prepare(up: Upload):
         im = up.decode(served.background)
         return served.prepare(im), im.size
 
-    @app.post("/predict")
+    @app.post("/predict", openapi_extra=_PREDICT_OPENAPI)
     async def predict(request: Request):
         "An image upload (multipart field `file`, or raw `image/*` bytes) -> the JSON record of `inflame predict`."
         if served is None: return _error(404, "this service has no model (it was started to browse results only)")

@@ -141,8 +141,8 @@ def headings(body: str) -> tuple[str, list[tuple[int, str, str]]]:
     seen, out = set(), []
     def fix(m):
         lvl, attrs, inner = int(m.group(1)), m.group(2), m.group(3)
-        t = _text(inner); i = re.search(r'id="([^"]+)"', attrs)
-        hid = i.group(1) if i else slug(t); base, k = hid, 2
+        inner = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)
+        t = _text(inner); hid = slug(t); base, k = hid, 2
         while hid in seen: hid, k = f"{base}-{k}", k + 1
         seen.add(hid); out.append((lvl, hid, t))
         attrs = re.sub(r'\s*id="[^"]*"', "", attrs)
