@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inflame-installed
 DEVSTAMP := $(VENV)/.inflame-dev-installed
 DEPS := settings.ini setup.py constraints.txt
 
-.PHONY: help demo test lab docs export clean readme install dev bench
+.PHONY: help demo test lab docs docscheck export clean readme install dev bench
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
@@ -43,6 +43,9 @@ readme: $(DEVSTAMP)  ## README.md from nbs/index.ipynb (offline, no Quarto)
 
 docs: $(DEVSTAMP)  ## docs site: nbdev/Quarto where quarto is on PATH, else an offline HTML site in _docs/
 	$(BIN)/python tools/build_docs.py
+
+docscheck: $(DEVSTAMP)  ## check the built _docs/ site: links, images, sidebar, search (and in chromium, if installed)
+	$(BIN)/python tools/check_docs.py _docs --browser
 
 lab: $(DEVSTAMP)   ## JupyterLab on 127.0.0.1 with this package's kernel
 	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir nbs $$([ "$$(id -u)" = 0 ] && echo --allow-root)

@@ -468,8 +468,12 @@ def _source_paths(source) -> list[Path]:
 
 # %% ../nbs/02_classify.ipynb #5c7d4cc4
 def predict(model_dir: str | os.PathLike, source, top_k: int = 3, batch_size: int = 32, device: str = "auto",
-            num_workers: int = 0, progress: bool | None = None, model: ClassifierModel | None = None, **kw) -> Iterator[dict]:
-    "Predict an image, a folder (recursively) or a list of images: an iterator of JSON-able records, one per image, in order."
+            num_workers: int = 0, progress: bool | None = None, model: ClassifierModel | None = None, runtime: str = "torch", **kw) -> Iterator[dict]:
+    """Predict an image, a folder (recursively) or a list of images: an iterator of JSON-able records, one per image, in order;
+    `runtime` 'torchscript' or 'onnxruntime' runs the model's export (`inflame.export`) instead of eager PyTorch."""
+    if model is None and runtime != "torch":
+        from inflame.export import load_runtime           # imported here: export builds on this module
+        model = load_runtime(model_dir, runtime, device or "auto")
     cm = model or load_model(model_dir, device or "auto")
     paths = _source_paths(source)
     if top_k is None or top_k < 1: top_k = 1

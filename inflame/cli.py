@@ -13,8 +13,8 @@ from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
 __all__ = ['TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep',
-           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo',
-           'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
+           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_review', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs',
+           'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -35,10 +35,23 @@ def cmd_check(args) -> int:
     return 1 if any(not c.ok for c in checks) else 0
 
 def cmd_split(args) -> int:
-    "Split a dataset into train/valid/test and write its manifest (CSV or JSON) with the data version."
+    "Split a dataset into train/valid/test and write its manifest (CSV or JSON) with the data version; annotations in any format `inflame convert` reads."
     task = args.task or ("detect" if args.annotations else "classify")
-    m, skipped = D.make_manifest(args.path, task, args.annotations, args.valid, args.test, args.seed, args.previous,
+    ann = args.annotations
+    if ann and (getattr(args, "format", None) or Path(ann).suffix.lower() != ".json" or Path(ann).is_dir()):
+        from inflame import geo                  # VOC folder, YOLO, DeepForest CSV, vector file: converted to COCO next to the manifest
+        fmt = getattr(args, "format", None) or geo.detect_format(ann)
+        if fmt != "coco":
+            conv = Path(args.out).with_name(Path(args.out).stem + ".coco.json")
+            geo.convert(ann, conv, fmt, "coco", args.path); print(f"annotations ({fmt}) converted to COCO: {conv}"); ann = conv
+    m, skipped = D.make_manifest(args.path, task, ann, args.valid, args.test, args.seed, args.previous,
                                  args.bad_images, progress=sys.stderr.isatty())
+    if getattr(args, "group_by", None):
+        if not ann: raise InflameError("--group-by: needs --annotations (the images' boxes and, for tiles, their source images)")
+        from inflame import geo
+        coco = json.loads(Path(ann).read_text())
+        m = geo.apply_splits(m, geo.survey_split(coco, args.group_by, args.valid, args.test, args.seed, image_root=args.path))
+        print(f"split by {args.group_by}: neighbouring images/tiles share a split")
     out = m.save(args.out)
     if skipped:
         sk = out.with_name(out.stem + ".skipped.json")
@@ -151,6 +164,21 @@ def cmd_evaluate(args) -> int:
     return 0
 
 # %% ../nbs/09_cli.ipynb #a1b2c3d5
+def cmd_review(args) -> int:
+    "The labelling loop: `review export` writes chosen detections as CVAT / Label Studio pre-annotations; `review import` reads the corrections back as a new dataset version."
+    from inflame import review
+    from inflame.core import read_jsonl
+    if args.action == "export":
+        recs = read_jsonl(args.records)
+        chosen = review.select_for_review(recs, args.n, args.strategy, args.threshold, seed=args.seed)
+        fmt = args.to or ("cvat" if str(args.out).endswith(".xml") else "label-studio")
+        out = review.to_cvat_xml(chosen, args.out, score_threshold=args.score_threshold) if fmt == "cvat" else \
+              review.to_label_studio(chosen, args.out, score_threshold=args.score_threshold)
+        print(dumps_json({"out": str(out), "format": fmt, "images": [r["image"] for r in chosen], "strategy": args.strategy})); return 0
+    if not args.coco: raise InflameError("review import: give --coco ORIGINAL.json (the dataset the corrections apply to)")
+    res = review.import_corrections(args.coco, args.records, args.out, args.images, args.format, args.valid, args.seed)
+    print(dumps_json(res)); return 0
+
 def cmd_convert(args) -> int:
     "Convert annotations between COCO, Pascal VOC, YOLO, DeepForest CSV and map-coordinate vector files; prints a JSON summary."
     from inflame import geo
@@ -263,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--previous", help="an earlier manifest: its files keep their split")
     s.add_argument("--bad-images", choices=["error", "skip"], default="error", help="unreadable images: fail, or leave them out (listed in OUT.skipped.json)")
     s.add_argument("--out", default="manifest.json", metavar="FILE", help="manifest FILE, .json or .csv (default manifest.json)")
+    s.add_argument("--format", choices=["coco", "voc", "yolo", "csv", "vector"], help="format of --annotations (default: from the file)")
+    s.add_argument("--group-by", metavar="KEY", help="keep groups in one split: 'image' (tiles of one source image), 'block:500m' (map blocks of a georeferenced survey) or 'block:2000px'")
     s.set_defaults(func=cmd_split)
     t = sub.add_parser("train", help="train from a TOML config (classify or detect)", description=cmd_train.__doc__)
     t.add_argument("config", help="experiment config (.toml)")
@@ -299,6 +329,21 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
     pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images (frames, ortho tiles): count each object once")
     pr.set_defaults(func=cmd_predict_geo)
+    rv = sub.add_parser("review", help="labelling loop: export detections for CVAT / Label Studio, import the corrections", description=cmd_review.__doc__)
+    rv.add_argument("action", choices=["export", "import"], help="export: RECORDS are predictions (JSON Lines of `inflame predict --out`); import: RECORDS are the corrected labels")
+    rv.add_argument("records", help="export: predictions .jsonl; import: CVAT 1.1 XML, Label Studio JSON export, or any format `inflame convert` reads")
+    rv.add_argument("--out", required=True, metavar="FILE|DIR", help="export: the task FILE (.xml: CVAT, .json: Label Studio); import: folder DIR for the new COCO, manifest and changelog.json")
+    rv.add_argument("--to", choices=["cvat", "label-studio"], help="export format (default: from the --out extension)")
+    rv.add_argument("-n", "--n", type=int, default=20, help="export: images to review")
+    rv.add_argument("--strategy", choices=["uncertain", "random"], default="uncertain", help="export: the most uncertain images (lowest max score, most boxes near --threshold) or a random audit sample")
+    rv.add_argument("--threshold", type=float, default=0.5, help="export: the score threshold 'near' is measured from")
+    rv.add_argument("--score-threshold", type=float, default=0.0, help="export: pre-annotate only boxes scoring at least this")
+    rv.add_argument("--seed", type=int, default=0, help="random audit sample / new split seed")
+    rv.add_argument("--coco", metavar="FILE", help="import: the COCO json of the dataset the corrections apply to")
+    rv.add_argument("--images", metavar="DIR", help="import: the images folder (default: the COCO file's image root)")
+    rv.add_argument("--format", help="import: format of RECORDS (default: guessed: cvat, label_studio, voc, yolo, csv, vector)")
+    rv.add_argument("--valid", type=float, default=0.2, help="import: validation share of the new manifest")
+    rv.set_defaults(func=cmd_review)
     cv = sub.add_parser("convert", help="convert annotations: COCO, Pascal VOC, YOLO, DeepForest CSV, vector (map coordinates)", description=cmd_convert.__doc__)
     cv.add_argument("src", help="annotations: a COCO .json, a .csv, a vector file, or a folder of VOC .xml / YOLO .txt")
     cv.add_argument("dst", help="the converted annotations (format from the extension, or --to)")

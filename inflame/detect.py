@@ -635,9 +635,14 @@ def _progress(it, total: int, show: bool, what: str = "images"):
 # %% ../nbs/04_detect.ipynb #91ec16e2
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_threshold: float | None = None, batch_size: int = 4,
             device: str = "auto", test_branches: str | None = None, progress: bool | None = None, precision: str = "fp32",
-            **kw) -> Iterator[dict]:
-    "Predict an image, every image under a folder, or a list of images; yields one record per image (see above); `precision` as in `predict_images`."
-    model, meta = load_model(model_dir, device)
+            runtime: str = "torch", **kw) -> Iterator[dict]:
+    """Predict an image, every image under a folder, or a list of images; yields one record per image (see above); `precision` as in
+    `predict_images`; `runtime` 'torchscript' or 'onnxruntime' runs the model's export (`inflame.export`) instead of eager PyTorch."""
+    if runtime == "torch": model, meta = load_model(model_dir, device)
+    else:
+        if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision (fp32, or half)")
+        from inflame.export import load_runtime           # imported here: export builds on this module
+        model, meta = load_runtime(model_dir, runtime, device)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
     thr = meta.get("score_threshold", 0.05) if score_threshold is None else float(score_threshold)

@@ -710,7 +710,8 @@ def _openapi(app: FastAPI) -> dict:
     for path in s.get("paths", {}).values():
         for op in path.values():
             for code, r in op.get("responses", {}).items():
-                if code.startswith(("4", "5")) and "content" not in r: r["content"] = _ERR["content"]
+                if code.startswith(("4", "5")): r["content"] = _ERR["content"]     # validation errors too: see the handlers
+    for k in ("HTTPValidationError", "ValidationError"): s["components"]["schemas"].pop(k, None)
     app.openapi_schema = s
     return s
 

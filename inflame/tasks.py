@@ -41,7 +41,7 @@ def resolve_model(path: str | os.PathLike) -> tuple[Path, dict]:
     raise InflameError(f"{p}: not an inflame model (expected a folder with model.json, or a run folder with model/model.json)")
 
 # %% ../nbs/04c_tasks.ipynb #ec15ec2c
-LAYERS = [["core"], ["dist"], ["data"], ["track"], ["learn"], ["trident"], ["d2"], ["classify", "detect"], ["export", "tasks"],
+LAYERS = [["core", "docs"], ["dist"], ["data"], ["track"], ["learn"], ["trident"], ["d2"], ["classify", "detect"], ["export", "tasks"],
           ["tiles"], ["geo"], ["review"], ["scale", "serve"], ["cli"], ["__main__"]]
 
 def package_imports(pkg_dir: str | os.PathLike) -> dict[str, set[str]]:

@@ -69,8 +69,10 @@ def clean_show_doc(md: str, min_params: int = 4) -> str:
     m = re.search(r"```python\n(.*?)```", md, flags=re.S)
     rows = signature_params(m.group(1)) if m else []
     if len(rows) < min_params: return md
-    esc = lambda s: s.replace("|", "\\|")
-    table = "\n\n| | Type | Default |\n|---|---|---|\n" + "".join(f"| **{n}** | {'`' + esc(t) + '`' if t else ''} | {'`' + esc(d) + '`' if d else '*required*'} |\n" for n, t, d in rows)
+    e = html.escape
+    table = ('\n\n<table class="params"><thead><tr><th>Parameter</th><th>Type</th><th>Default</th></tr></thead><tbody>' +
+             "".join(f"<tr><td><b>{e(n)}</b></td><td>{'<code>' + e(t) + '</code>' if t else ''}</td>"
+                     f"<td>{'<code>' + e(d) + '</code>' if d else '<i>required</i>'}</td></tr>" for n, t, d in rows) + "</tbody></table>\n")
     return md.rstrip() + table
 
 def signature_params(code: str) -> list[tuple[str, str, str]]:
@@ -179,7 +181,7 @@ a{color:#1c63b7;text-decoration:none} a:hover{text-decoration:underline}
 #sidebar ul{list-style:none;margin:12px 0 0;padding:0} #sidebar li a{display:block;padding:4px 8px;border-radius:5px;color:var(--fg)}
 #sidebar li a.active{background:#ffe8d9;color:var(--accent);font-weight:600}
 #search{position:relative} #search input{width:100%;padding:7px 9px;border:1px solid #b9c0cc;border-radius:6px;font:inherit;font-size:14px}
-#search-results{position:absolute;z-index:10;left:0;width:420px;max-width:80vw;background:#fff;border:1px solid var(--line);border-radius:6px;
+#search-results{position:fixed;z-index:10;left:14px;top:100px;width:520px;max-width:90vw;background:#fff;border:1px solid var(--line);border-radius:6px;
  box-shadow:0 6px 18px rgba(0,0,0,.12);margin:4px 0 0;padding:4px;list-style:none;max-height:70vh;overflow:auto}
 #search-results:empty{display:none} #search-results li a{display:block;padding:6px 8px;border-radius:4px;color:var(--fg)}
 #search-results li a:hover,#search-results li a.sel{background:#f1f3f5;text-decoration:none}

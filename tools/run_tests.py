@@ -45,6 +45,19 @@ def test_notebook(nb: Path, flags: str):
     t0 = time.time(); r = run(cmd, env=env)
     return r.returncode == 0, time.time() - t0, (r.stdout + r.stderr)[-6000:]
 
+def check_docs_site():
+    "The docs site built quickly from the committed notebooks (no execution): links, images, sidebar, search box."
+    import tempfile
+    site = Path(tempfile.mkdtemp(prefix="inflame-docs-"))
+    r = run([sys.executable, "tools/check_docs.py", str(site), "--build", "--browser"])
+    out = (r.stdout + r.stderr).strip()
+    return r.returncode == 0, out[-4000:], site
+
+def check_quarto_procs():
+    "The Quarto path's files exist and nbdev's notebook processing (nbdev_proc_nbs, without Quarto) succeeds."
+    r = run([sys.executable, "tools/check_quarto.py"])
+    return r.returncode == 0, (r.stdout + r.stderr).strip()[-4000:]
+
 def main() -> int:
     results = []
     def record(name, ok, detail="", secs=None):
@@ -60,6 +73,13 @@ def main() -> int:
     with ThreadPoolExecutor(WORKERS) as ex:
         for nb, (ok, secs, out) in zip(nbs, ex.map(lambda nb: test_notebook(nb, flags), nbs)):
             record(f"notebook {nb.name}", ok, out, secs)
+    t0 = time.time(); ok, out, site = check_docs_site()
+    record("docs site (no-exec build): links, images, sidebar, search box", ok, out, time.time() - t0)
+    if "SKIPPED" in out: print(next(l for l in out.splitlines() if "SKIPPED" in l), flush=True)
+    elif ok: record("docs site in chromium: search sliced_predict, follow the first hit, find its signature", True)
+    import shutil; shutil.rmtree(site, ignore_errors=True)
+    if (ROOT / "tools" / "check_quarto.py").exists():
+        t0 = time.time(); ok, out = check_quarto_procs(); record("Quarto path: files present, nbdev_proc_nbs succeeds", ok, out, time.time() - t0)
     tests = ROOT / "tests"
     if tests.is_dir() and any(tests.glob("test_*.py")):
         junit = ROOT / ".pytest_cache" / "junit.xml"
