@@ -157,8 +157,16 @@ def cmd_serve(args) -> int:
 def cmd_evaluate(args) -> int:
     "Evaluate a model on a dataset or manifest split; prints the metrics as JSON and writes plots with --out."
     mdir, meta = resolve_model(args.model)
-    opts = _options(args, "split", "out", "annotations", "batch_size", "device", "precision")
+    opts = _options(args, "split", "out", "annotations", "batch_size", "device", "precision", "tile", "overlap")
     _check_task_options(opts, mdir, meta)
+    if args.tile is not None or getattr(args, "zones", None):   # a survey model: sliced prediction, counts, box P/R at IoU 0.4
+        if args.tile is not None and args.tile < MIN_TILE: raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels")
+        if Path(args.data).suffix.lower() != ".json": raise InflameError(f"{args.data}: --tile evaluation takes a COCO json (convert other formats with `inflame convert`)")
+        from inflame import geo
+        res = geo.evaluate_survey(mdir, args.data, args.images, args.count_threshold, args.zones, args.out,
+                                  **_options(args, "tile", "overlap", "batch_size", "device", "precision"))
+        print(dumps_json(res), end=""); return 0
+    for k in ("tile", "overlap"): opts.pop(k, None)
     res = task_module(meta["task"]).evaluate(mdir, args.data, **opts)
     print(dumps_json(res), end="")
     return 0
@@ -361,6 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--batch-size", type=int, help="images per batch (default: the task's)")
     ev.add_argument("--device", help="auto, cpu, cuda, cuda:N, mps (default auto)")
     ev.add_argument("--precision", choices=PRECISIONS, help="detect: run the model under autocast (default fp32)")
+    ev.add_argument("--tile", type=int, help="detect, on a COCO json: survey evaluation by sliced prediction (COCO AP, count MAE/RMSE/bias, box P/R at IoU 0.4)")
+    ev.add_argument("--overlap", type=float, help="detect, with --tile: tile overlap share (default: the model's [tiles] overlap)")
+    ev.add_argument("--images", metavar="DIR", help="with --tile: image folder of the COCO json (default: the json's image root)")
+    ev.add_argument("--count-threshold", type=float, default=0.5, help="with --tile: boxes scoring at least this are counted")
+    ev.add_argument("--zones", metavar="FILE", help="with --tile: vector file of zones/transects (georeferenced images): count errors per zone too")
     ev.set_defaults(func=cmd_evaluate)
     sw = sub.add_parser("sweep", help="hyperparameter sweep on Ray Tune with ASHA; writes results.csv and best.toml", description=cmd_sweep.__doc__)
     sw.add_argument("config", help="experiment config (.toml)")

@@ -21,7 +21,7 @@ __all__ = ['CSV_COLUMNS', 'VECTOR_SUFFIXES', 'FORMATS', 'coco_from_boxes', 'coco
            'map_to_pixel_boxes', 'vector_frame', 'write_vector_file', 'write_vector', 'read_vector', 'detect_format',
            'read_annotations', 'convert', 'detection_frame', 'zone_counts', 'write_detections', 'merge_across_images',
            'merged_frame', 'survey_split', 'apply_splits', 'count_errors', 'count_plot', 'box_precision_recall',
-           'image_counts']
+           'image_counts', 'evaluate_survey']
 
 # %% ../nbs/05a_geo.ipynb #df027716
 def coco_from_boxes(images: Sequence[tuple[str, int, int, Sequence]], categories: Sequence[str] | None = None,
@@ -568,3 +568,28 @@ def image_counts(source: Sequence[dict] | dict, score_threshold: float = 0.0) ->
         return {Path(fn).name: dict(Counter(b[0] for b in bx)) for fn, _, _, bx in coco_boxes(source)}
     return {Path(r["image"]).name: dict(Counter(d["label"] for d in r.get("detections", []) if d["score"] >= score_threshold))
             for r in source if "error" not in r}
+
+# %% ../nbs/05a_geo.ipynb #9c69ef5f
+def evaluate_survey(model_dir: str | os.PathLike, annotations: str | os.PathLike, image_root: str | os.PathLike | None = None,
+                    count_threshold: float = 0.5, zones: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
+                    iou_threshold: float = 0.4, **options) -> dict:
+    "Survey metrics of a detector on a COCO set by sliced prediction: COCO AP, count MAE/RMSE/bias per image (and zone), box P/R at IoU 0.4."
+    coco = D.read_coco(annotations, image_root); root = Path(coco["image_root"])
+    recs = list(T.predict(model_dir, [root / im["file_name"] for im in coco["images"]], **options))
+    bad = [r for r in recs if "error" in r]
+    recs = [r for r in recs if "error" not in r]
+    res = T.evaluate_records(recs, coco, count_threshold)
+    res["count_errors"] = count_errors({k: v for k, v in image_counts(coco).items() if k in {Path(r["image"]).name for r in recs}},
+                                       image_counts(recs, count_threshold))
+    res["box_precision_recall"] = box_precision_recall(recs, coco, iou_threshold, count_threshold)
+    res["errors"] = [{"image": r["image"], "error": r["error"]} for r in bad]
+    if zones is not None:
+        gt_recs = [{"image": str(root / fn), "width": w, "height": h, "detections": [{"label": b[0], "score": 1.0, "box": list(b[1:])} for b in bx],
+                    "geo": raster_geo(root / fn)} for fn, w, h, bx in coco_boxes(coco)]
+        zt = zone_counts(detection_frame(gt_recs), zones); zp = zone_counts(detection_frame(recs, score_threshold=count_threshold), zones)
+        table = lambda z: {str(r["zone"]): {k: int(v) for k, v in r.items() if k not in ("zone", "total")} for r in z.to_dict("records")}
+        res["zone_count_errors"] = count_errors(table(zt), table(zp))
+    if out is not None:
+        out = Path(out); out.mkdir(parents=True, exist_ok=True)
+        write_json(out / "survey_metrics.json", res); count_plot(res["count_errors"], out / "counts.png", "per image")
+    return res
