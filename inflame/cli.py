@@ -29,9 +29,17 @@ def cmd_check(args) -> int:
     if not paths: raise DataError(f"{p}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
     checks = D.check_images(paths, args.workers, progress=not args.json and sys.stderr.isatty(),
                             max_pixels=None if args.max_pixels == 0 else args.max_pixels)
+    thin = []
+    if getattr(args, "task", None) == "detect":   # images a detector's resize cannot take (a 4000x3 strip), at --min-size/--max-size
+        from inflame.detect import input_problem
+        for c in checks:
+            why = input_problem(c.width, c.height, (args.min_size, args.max_size)) if c.ok else None
+            if why: c.notes.append(why); thin.append(c)
     if args.json:
         for c in checks: print(json.dumps(c.__dict__))
-    else: print(D.format_check_report(checks, root, verbose=args.verbose))
+    else:
+        print(D.format_check_report(checks, root, verbose=args.verbose))
+        if thin: print(f"{len(thin)} image(s) too thin for detection at min_size {args.min_size} / max_size {args.max_size}: prediction gives them an error record and training leaves them out")
     return 1 if any(not c.ok for c in checks) else 0
 
 def cmd_split(args) -> int:
@@ -287,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int, default=None, help="decoding threads (default: 4)")
     c.add_argument("--max-pixels", type=int, default=D.MAX_PIXELS, help="decompression-bomb limit (0: none)")
     c.add_argument("--json", action="store_true", help="one JSON record per image instead of the report")
+    c.add_argument("--task", choices=["classify", "detect"], help="also flag what the task cannot use: detect: images too thin for a detector's resize")
+    c.add_argument("--min-size", type=int, default=800, help="with --task detect: the detector's min_size")
+    c.add_argument("--max-size", type=int, default=1333, help="with --task detect: the detector's max_size")
     c.add_argument("--verbose", action="store_true", help="one line per file for every note (default: each repeated note once, with its count)")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("split", help="split a dataset into train/valid/test and write its manifest", description=cmd_split.__doc__)

@@ -22,12 +22,12 @@ from .learn import Autocast, Task, load_checkpoint
 from . import learn as _learn
 
 # %% auto #0
-__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
-           'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
-           'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
-           'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model', 'DetectTask', 'train',
-           'predict_images', 'predict', 'coco_metrics', 'evaluate', 'show_detections', 'plot_predictions',
-           'demo_config', 'demo']
+__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'MIN_SIDE', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head',
+           'TridentRCNN', 'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend',
+           'build_model', 'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode',
+           'sum_losses', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model',
+           'DetectTask', 'train', 'resized_size', 'input_problem', 'predict_images', 'predict', 'coco_metrics',
+           'evaluate', 'show_detections', 'plot_predictions', 'demo_config', 'demo']
 
 # %% ../nbs/04_detect.ipynb #25ef7d1a
 ARCHS = {
@@ -460,6 +460,12 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
     from fastai.callback.progress import ProgressCallback
     labels = list(labels or coco_labels(coco))
     tr, va = detection_items(manifest, coco, "train"), detection_items(manifest, coco, "valid")
+    sizes = (min(_train_sizes(cfg)), cfg.model.max_size)
+    thin = [it for it in tr + va if input_problem(it["width"], it["height"], sizes)]
+    if thin:
+        get_logger().warning(f"{len(thin)} image(s) too thin for the detector's resize left out of training, e.g. {thin[0]['file_name']} "
+                             f"({thin[0]['width']}x{thin[0]['height']}); `inflame check --task detect` lists them")
+        tr, va = [it for it in tr if it not in thin], [it for it in va if it not in thin]
     if not tr: raise DataError(f"{manifest.root}: the manifest has no training images")
     if not va: raise DataError(f"{manifest.root}: the manifest has no validation images; make it with valid_pct > 0")
     bs = cfg.train.batch_size
@@ -605,6 +611,25 @@ def _savefig(fig, path: Path, dpi: int = 80):
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi); plt.close(fig)
     atomic_write(path, buf.getvalue())
 
+# %% ../nbs/04_detect.ipynb #e2fb237b
+MIN_SIDE = 8   # the shortest side (px) an image may have after the detector's own resize
+
+def resized_size(width: int, height: int, min_size: int = 800, max_size: int = 1333) -> tuple[float, float]:
+    "The size torchvision's `GeneralizedRCNNTransform` resizes a `width` x `height` image to."
+    s = min(min_size / max(min(width, height), 1e-9), max_size / max(width, height, 1e-9))
+    return width * s, height * s
+
+def input_problem(width: int, height: int, model_or_sizes=None) -> str | None:
+    "Why a `width` x `height` image cannot go through the detector (`None` when it can); sizes from `model.transform` or a `(min_size, max_size)` pair."
+    t = getattr(model_or_sizes, "transform", None)
+    if t is not None and hasattr(t, "min_size"): mn, mx = int(t.min_size[-1]), int(t.max_size)
+    elif isinstance(model_or_sizes, (tuple, list)): mn, mx = model_or_sizes
+    else: mn, mx = 800, 1333
+    w2, h2 = resized_size(width, height, mn, mx)
+    if min(w2, h2) >= MIN_SIDE: return None
+    return (f"{width}x{height} px is too thin for the detector: its resize (min_size {mn}, max_size {mx}) makes it "
+            f"{w2:.0f}x{h2:.1f} px, and the short side must be at least {MIN_SIDE} px; crop or tile it")
+
 # %% ../nbs/04_detect.ipynb #cb72cbe1
 @torch.no_grad()
 def predict_images(model: nn.Module, images: Sequence, labels: Sequence[str], score_threshold: float = 0.05,
@@ -655,7 +680,10 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_thres
         for i in range(0, len(paths), max(1, batch_size)):
             batch, errs = [], {}
             for p in paths[i:i + batch_size]:
-                try: batch.append((p, D.load_image(p)))
+                try:
+                    im = D.load_image(p); why = input_problem(*im.size, model)
+                    if why: errs[p] = f"{p}: {why}"
+                    else: batch.append((p, im))
                 except DataError as e: errs[p] = str(e)
             dets = predict_images(model, [im for _, im in batch], labels, thr, precision) if batch else []
             res = {p: _record(p, im, d, labels) for (p, im), d in zip(batch, dets)}
@@ -732,7 +760,10 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     for b in _progress(batches(), math.ceil(len(items) / max(1, batch_size)), show, "batches"):
         ims, ok = [], []
         for it in b:
-            try: ims.append(D.load_image(it["path"])); ok.append(it)
+            try:
+                im = D.load_image(it["path"]); why = input_problem(*im.size, model)
+                if why: raise DataError(f"{it['path']}: {why}")
+                ims.append(im); ok.append(it)
             except DataError as e: errors.append({"image": str(it["path"]), "error": str(e)})   # recorded; the rest is scored
         if not ok: continue
         for it, dets in zip(ok, predict_images(model, ims, labels, 0.0, precision)):

@@ -103,7 +103,11 @@ class ServedModel:
 
     def prepare(self, im: Image.Image) -> Any:
         "Per-image work done before batching (in the request's thread): the classifier's resize to a uint8 tensor; the image itself for a detector."
-        return self.model.preprocess(im) if self.task == "classify" else im
+        if self.task == "classify": return self.model.preprocess(im)
+        from inflame.detect import input_problem
+        why = input_problem(*im.size, self.model)
+        if why: raise UploadError(why, 422)
+        return im
 
     def infer(self, xs: Sequence, score_thresholds: Sequence[float | None] | None = None) -> list:
         "Raw outputs for a batch of prepared images: a probability vector each (classify), or a detection list each at its score threshold (detect)."
@@ -141,8 +145,10 @@ class ServedModel:
                overlap: float | None = None) -> dict:
         "A detector's record for a large image file, predicted tile by tile as `inflame predict --tile` does (`[tiles]` settings of the model)."
         if self.task != "detect": raise InflameError("sliced prediction is for detection models")
-        from inflame.tiles import sliced_predict
+        from inflame.tiles import sliced_predict, _tile_problem
         tc = self.tiles
+        why = _tile_problem(Path(path), tile or tc.size, self.model)
+        if why: raise UploadError(f"{name}: its tiles: {why}", 422)
         rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
                              tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
                              self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision,

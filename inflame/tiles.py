@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tiles.ipynb #cd1d108f
 from __future__ import annotations
-import csv, hashlib, io, itertools, json, math, os, struct, sys, time, zlib
+import csv, hashlib, io, itertools, json, math, os, struct, sys, time, warnings, zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -768,6 +768,16 @@ def write_counts_csv(path: str | os.PathLike, records: Sequence[dict], labels: S
             w.writerow([r["image"], r.get("width", ""), r.get("height", ""), *[c.get(n, 0) for n in names], sum(c.values()), r.get("error", "")])
     return path
 
+def _tile_problem(path: Path, tile: int, model) -> str | None:
+    "Why the tiles of image `path` cannot go through `model` (too thin for its resize), read from the header only; None when they can (or the header is unreadable here)."
+    from inflame.detect import input_problem
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im: W, H = im.size
+    except Exception: return None
+    return input_problem(min(tile, W), min(tile, H), model)
+
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile: int | None = None, overlap: float | None = None,
             merge: str | None = None, full_image: bool | None = None, allow_large: bool | None = None,
             counts_csv: str | os.PathLike | None = None, overview: str | os.PathLike | None = None, batch_size: int | None = None,
@@ -782,7 +792,7 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     _check_options(tile, overlap, batch_size, merge, cfg.iou_threshold, 0.0 if score_threshold is None else score_threshold)
     paths = source if isinstance(source, list) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
-    from inflame.detect import load_model        # imported here: tiles is usable (and testable) without a trained model
+    from inflame.detect import input_problem, load_model   # imported here: tiles is usable (and testable) without a trained model
     model, meta = load_model(model_dir, device=device)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     labels = list(meta.get("labels", []))
@@ -791,6 +801,8 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     single, done = not isinstance(source, list) and Path(source).is_file(), []
     for i, p in enumerate(paths):
         try:
+            why = _tile_problem(p, tile, model)
+            if why: raise DataError(f"{p}: its tiles: {why}")
             rec = sliced_predict(model, p, tile, overlap, batch_size, merge, cfg.iou_threshold, full_image, thr, labels,
                                  bool(allow_large), None, Path(overview) / f"{p.stem}_overview.png" if overview else None,
                                  progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision,

@@ -96,7 +96,7 @@ def signature_params(code: str) -> list[tuple[str, str, str]]:
 # ---------------------------------------------------------------- CLI reference
 _CLI_SCRIPT = r"""
 import json, os, argparse
-os.environ.setdefault("COLUMNS", "100")
+os.environ.setdefault("COLUMNS", "80")
 from inflame.cli import build_parser
 p = build_parser(); p.prog = "inflame"
 out = {"": p.format_help()}
@@ -112,7 +112,7 @@ def cli_help() -> dict:
     "`{'': inflame --help, COMMAND: inflame COMMAND --help, ...}` for the subcommands that exist now (in a child process)."
     import os
     r = subprocess.run([sys.executable, "-c", _CLI_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "COLUMNS": "100"})
+                       env={**os.environ, "COLUMNS": "80"})
     if r.returncode: raise RuntimeError(f"inflame.cli.build_parser() failed:\n{r.stderr[-2000:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 
@@ -163,7 +163,8 @@ def sections(body: str, page: str, title: str) -> list[dict]:
 def _plain(h: str) -> str:
     h = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", h, flags=re.S)
     h = re.sub(r'<img[^>]*>', " ", h)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", h))).strip()
+    h = re.sub(r"</?(?:p|div|li|ul|ol|h\d|tr|td|th|br|pre|table|blockquote)\b[^>]*>", " ", h)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", h))).strip()
 
 # ---------------------------------------------------------------- layout
 def pygments_css() -> str:
@@ -206,7 +207,7 @@ main th,main td{border:1px solid var(--line);padding:4px 8px;text-align:left;ver
 blockquote{margin:0;padding:2px 14px;border-left:4px solid var(--line);color:var(--muted)}
 a.source{float:right;font-size:13px} .api{border-top:1px solid var(--line);margin-top:18px}
 .note{color:var(--muted);font-style:italic}
-pre.cli{white-space:pre-wrap}
+pre.cli{white-space:pre;overflow:auto}
 """
 
 SEARCH_JS = r"""
