@@ -518,7 +518,7 @@ def _in_notebook() -> bool:
 def progress(it: Iterable, total: int | None = None, what: str = "images", show: bool | None = None, stream=None) -> Iterable:
     "Iterate `it` with a progress display: a bar in a notebook, `what i/total  elapsed, ETA` on stderr on a terminal (or when `show`), else nothing."
     if show is False or total == 0: return it
-    if _in_notebook():
+    if _in_notebook() and stream is None:         # an explicit stream gets the text display, in a notebook too
         from fastprogress.fastprogress import progress_bar
         return progress_bar(it, total=total, leave=False)
     stream = stream or sys.stderr

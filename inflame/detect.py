@@ -587,7 +587,8 @@ class DetectTask(Task):
         mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
         ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
                       batch_size=cfg.train.batch_size, device=cfg.train.device)
-        plot_predictions(mdir, detection_items(m, extra["coco"], "valid")[:4], run_dir/"predictions.png", device=cfg.train.device)
+        shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
+        plot_predictions(mdir, shown, run_dir/"predictions.png", device=cfg.train.device)
         timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
         get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
         return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
