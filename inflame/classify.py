@@ -22,7 +22,7 @@ from fastai.vision.all import (BaseLoss, Callback, CancelEpochException, Categor
 from fastai.vision.learner import _default_meta
 from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
-                          get_device, get_logger, load_state_dict_file, progress, new_run_dir, save_config, seed_everything, write_json)
+                          get_device, get_logger, load_state_dict_file, progress, runtime_loader, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
 from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, write_metrics
 from . import learn as _learn
@@ -472,8 +472,7 @@ def predict(model_dir: str | os.PathLike, source, top_k: int = 3, batch_size: in
     """Predict an image, a folder (recursively) or a list of images: an iterator of JSON-able records, one per image, in order;
     `runtime` 'torchscript' or 'onnxruntime' runs the model's export (`inflame.export`) instead of eager PyTorch."""
     if model is None and runtime != "torch":
-        from inflame.export import load_runtime           # imported here: export builds on this module
-        model = load_runtime(model_dir, runtime, device or "auto")
+        model = runtime_loader(runtime)(model_dir, runtime, device or "auto")   # registered by inflame.export (which builds on this module)
     cm = model or load_model(model_dir, device or "auto")
     paths = _source_paths(source)
     if top_k is None or top_k < 1: top_k = 1

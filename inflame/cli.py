@@ -13,8 +13,8 @@ from .tasks import TASK_MODULES, resolve_model, task_module
 
 # %% auto #0
 __all__ = ['TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep',
-           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_review', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs',
-           'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
+           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export', 'cmd_review', 'cmd_convert', 'cmd_predict_geo',
+           'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -111,12 +111,14 @@ def cmd_predict(args) -> int:
     if args.tile is not None and args.tile < MIN_TILE: raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
     if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
-                    "counts_csv", "overview", "precision")
+                    "counts_csv", "overview", "precision", "runtime")
+    if opts.get("runtime", "torch") != "torch": import inflame.export   # registers the TorchScript / ONNX Runtime loaders
     _check_task_options(opts, mdir, meta)
     if (args.devices or 1) > 1 and not args.tile:
         from inflame import scale
         if not args.out: raise InflameError("predict --devices N: give --out FILE.jsonl for the merged results")
         if len(sources) > 1: raise InflameError("predict --devices N: give one folder")
+        opts.pop("runtime", None)
         out = scale.distributed_predict(mdir, sources[0], args.out, args.devices, **opts)
         print(f"{out}: predictions of {args.devices} processes merged in input order"); return 0
     if args.tile:
@@ -180,6 +182,13 @@ def cmd_evaluate(args) -> int:
     return 0
 
 # %% ../nbs/09_cli.ipynb #a1b2c3d5
+def cmd_export(args) -> int:
+    "Export a model to TorchScript or ONNX next to its model.json, checked against eager PyTorch on real images; prints the export's description."
+    from inflame import export
+    mdir, meta = resolve_model(args.model)
+    info = export.export(mdir, args.format, dynamic=args.dynamic, half=args.half, out=args.out, device=args.device or "cpu")
+    print(dumps_json(info), end=""); return 0
+
 def cmd_review(args) -> int:
     "The labelling loop: `review export` writes chosen detections as CVAT / Label Studio pre-annotations; `review import` reads the corrections back as a new dataset version."
     from inflame import review
@@ -341,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--precision", choices=PRECISIONS,
                     help="detect: run the model under autocast; bf16 about halves CPU time where the CPU has AVX512-BF16/AMX (default fp32)")
     pr.add_argument("--devices", type=int, help="predict a folder on N processes/GPUs, merged in input order (needs --out)")
+    pr.add_argument("--runtime", choices=["torch", "torchscript", "onnxruntime"], help="run the model's export (`inflame export`) instead of eager PyTorch (default torch)")
     pr.add_argument("--skip-done", action="store_true", help="continue an interrupted --out FILE: keep its records, predict only the images without one")
     pr.add_argument("--geo", metavar="FILE", help="detect, with --tile and --out: also write the detections to FILE (.gpkg, .geojson, .shp, .fgb) in map coordinates")
     pr.add_argument("--points", action="store_true", help="with --geo: centre points instead of box polygons")
@@ -348,6 +358,14 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
     pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images (frames, ortho tiles): count each object once")
     pr.set_defaults(func=cmd_predict_geo)
+    xp = sub.add_parser("export", help="export a model to TorchScript or ONNX (checked against PyTorch on real images)", description=cmd_export.__doc__)
+    xp.add_argument("model", help="model folder (with model.json) or run folder")
+    xp.add_argument("--format", choices=["torchscript", "onnx"], default="onnx", help="model.pt (TorchScript) or model.onnx")
+    xp.add_argument("--dynamic", action="store_true", help="ONNX detectors: any input size (default: the size of the check image)")
+    xp.add_argument("--half", action="store_true", help="fp16 weights (CUDA only)")
+    xp.add_argument("--out", metavar="DIR", help="folder DIR for the export (default: next to model.json)")
+    xp.add_argument("--device", help="device to export and check on (default cpu)")
+    xp.set_defaults(func=cmd_export)
     rv = sub.add_parser("review", help="labelling loop: export detections for CVAT / Label Studio, import the corrections", description=cmd_review.__doc__)
     rv.add_argument("action", choices=["export", "import"], help="export: RECORDS are predictions (JSON Lines of `inflame predict --out`); import: RECORDS are the corrected labels")
     rv.add_argument("records", help="export: predictions .jsonl; import: CVAT 1.1 XML, Label Studio JSON export, or any format `inflame convert` reads")
@@ -432,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--tile-above", type=int, help="detect: predict images whose longer side is over this many pixels tile by tile (default: 2 x tile size)")
     sv.add_argument("--precision", choices=PRECISIONS, default="fp32",
                     help="detect: run the model under autocast (bf16: about 2x on CPUs with AVX512-BF16/AMX; default fp32)")
+    sv.add_argument("--runtime", choices=["torch", "torchscript", "onnxruntime"], default="torch", help="serve the model's export (`inflame export`) instead of eager PyTorch")
     sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="uvicorn log level (default info)")
     sv.set_defaults(func=cmd_serve)
     r = sub.add_parser("runs", help="list tracked runs, or `runs compare ID ID...`", description=cmd_runs.__doc__)

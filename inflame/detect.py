@@ -14,7 +14,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from . import data as D
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, autocast_inference,
-                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype, progress,
+                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype, progress, runtime_loader,
                           load_state_dict_file, new_run_dir, save_config, seed_everything, seed_worker, write_json)
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
@@ -667,8 +667,7 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_thres
     if runtime == "torch": model, meta = load_model(model_dir, device)
     else:
         if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision (fp32, or half)")
-        from inflame.export import load_runtime           # imported here: export builds on this module
-        model, meta = load_runtime(model_dir, runtime, device)
+        model, meta = runtime_loader(runtime)(model_dir, runtime, device)   # registered by inflame.export (which builds on this module)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
     thr = meta.get("score_threshold", 0.05) if score_threshold is None else float(score_threshold)

@@ -227,6 +227,10 @@ def load_runtime(model_dir: str | os.PathLike, runtime: str = "onnxruntime", dev
     if meta["task"] == "classify": return ExportedClassifier(runner, meta, runner.device)
     return ExportedDetector(runner, {**info, **{k: meta.get(k) for k in ("arch", "min_size", "max_size")}}), {**meta, "model_dir": str(d), "runtime": runtime}
 
+# %% ../nbs/04b_export.ipynb #7832bf57
+from .core import RUNTIME_LOADERS
+RUNTIME_LOADERS.update(torchscript=load_runtime, onnxruntime=load_runtime)   # classify/detect `predict(runtime=...)` find them here
+
 # %% ../nbs/04b_export.ipynb #601a73bd
 def check_export(graph: nn.Module, runner: GraphRunner, task: str, inputs: Sequence[Tensor], min_score: float = 0.0) -> dict:
     "Max differences between eager `graph` and exported `runner` on `inputs`, and `ok` against `TOLERANCES[task]`."

@@ -725,7 +725,7 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
                max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
                tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
                image_root: str | os.PathLike | None = None, allowed_hosts: Sequence[str] | None = None,
-               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32") -> FastAPI:
+               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32", runtime: str = "torch") -> FastAPI:
     "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for a `results` file."
     import inflame
     if model_dir is None and results is None:
@@ -736,6 +736,9 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
         raise ConfigError(f"max_pixels = {max_pixels!r}: expected an integer >= 1")
     log = get_logger()
     served = ServedModel(model_dir, trust, device, precision) if model_dir is not None else None
+    if served is not None and runtime != "torch":        # the model's TorchScript / ONNX export (`inflame export`) answers instead
+        from inflame.export import use_runtime
+        use_runtime(served, runtime)
     if served is not None and warmup: served.warmup()
     browser = ResultsBrowser(results, image_root) if results is not None else None
     max_bytes = int(max_upload_mb * 2**20)
@@ -933,7 +936,8 @@ def cli_serve(args: argparse.Namespace) -> int:
     max_pixels = MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels
     serve(args.model, host=args.host, port=args.port, trust=args.trust, results=args.results, image_root=args.images,
           log_level=args.log_level, device=args.device, max_upload_mb=args.max_upload_mb, max_pixels=max_pixels,
-          batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above, precision=args.precision)
+          batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above, precision=args.precision,
+          runtime=getattr(args, "runtime", None) or "torch")
     return 0
 
 

@@ -782,8 +782,8 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
             merge: str | None = None, full_image: bool | None = None, allow_large: bool | None = None,
             counts_csv: str | os.PathLike | None = None, overview: str | os.PathLike | None = None, batch_size: int | None = None,
             score_threshold: float | None = None, device: str = "auto", top_k: int | None = None,
-            progress: bool | None = None, precision: str = "fp32") -> Iterator[dict]:
-    "Sliced detection over an image or a folder with an exported model: yields one JSON-able record per image."
+            progress: bool | None = None, precision: str = "fp32", runtime: str = "torch") -> Iterator[dict]:
+    "Sliced detection over an image or a folder with an exported model (`runtime` 'torchscript'/'onnxruntime': its export): yields one JSON-able record per image."
     if top_k is not None: raise ConfigError("top_k: a classification option; detection records list every box over score_threshold")
     model_dir = Path(model_dir); cfg = _tiles_defaults(model_dir)
     tile = cfg.size if tile is None else tile; overlap = cfg.overlap if overlap is None else overlap
@@ -793,7 +793,11 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     paths = source if isinstance(source, list) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
     from inflame.detect import input_problem, load_model   # imported here: tiles is usable (and testable) without a trained model
-    model, meta = load_model(model_dir, device=device)
+    if runtime == "torch": model, meta = load_model(model_dir, device=device)
+    else:
+        from inflame.export import load_runtime
+        if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision")
+        model, meta = load_runtime(model_dir, runtime, device)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     labels = list(meta.get("labels", []))
     thr = float(meta.get("score_threshold", 0.05)) if score_threshold is None else score_threshold
