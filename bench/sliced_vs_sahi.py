@@ -234,6 +234,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=0, help="inflame's tiles per batch (default 0: its auto, 1 on a CPU, 8 on a GPU)"); ap.add_argument("--score-threshold", type=float, default=0.3)
     ap.add_argument("--threads", type=int, default=1, help="torch threads in both tools (0: torch's default)")
     ap.add_argument("--quick", action="store_true", help="4000x3000 and fewer runs")
+    ap.add_argument("--no-bf16", action="store_true", help="skip the bf16 runs (on a CPU without AVX512-BF16/AMX they are emulated and slow)")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each configuration (back to back, each in a fresh process); the run of median time is reported")
     ap.add_argument("--no-rss", action="store_true", help="skip the memory runs")
     ap.add_argument("--work", default=None, help="folder for the images and weights (default: a temporary folder)")
@@ -287,6 +288,7 @@ def main():
              ("inflame", "union", False, a.batch_size, "fp32", True), ("sahi", "union", False, 1, "fp32", True),
              ("inflame", "union", False, a.batch_size, "bf16", True), ("sahi", "union", True, 1, "bf16", True)]
     if a.quick: order = order[:7]
+    if a.no_bf16: order = [o for o in order if o[4] != "bf16"]
     for tool, merge, ng, bs, prec, pf in order:
         key = (f"{tool}:{merge}" + (":inference_mode" if ng and prec == "fp32" else "") + (":bf16" if prec == "bf16" else "")
                + (":batch4" if tool == "inflame" and bs == 4 else "") + ("" if pf else ":no_prefetch"))
