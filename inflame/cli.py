@@ -100,6 +100,11 @@ def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
 
 MIN_TILE = 32   # the smallest `--tile` side: below it a tile cannot hold an object for the detectors' stride-8/16 maps
 
+def _check_tile(args) -> None:
+    "Refuse a `--tile` side under `MIN_TILE` (`--tile 0` used to predict whole images silently)."
+    if getattr(args, "tile", None) is not None and args.tile < MIN_TILE:
+        raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
+
 # %% ../nbs/09_cli.ipynb #37a9170d
 def cmd_predict(args) -> int:
     "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
@@ -108,7 +113,7 @@ def cmd_predict(args) -> int:
     sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
     missing = [s for s in sources if not Path(s).exists()]
     if missing: raise InflameError(f"{missing[0]}: no such image or folder")
-    if args.tile is not None and args.tile < MIN_TILE: raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
+    _check_tile(args)
     if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision", "runtime")
@@ -170,7 +175,7 @@ def cmd_evaluate(args) -> int:
     opts = _options(args, "split", "out", "annotations", "batch_size", "device", "precision", "tile", "overlap")
     _check_task_options(opts, mdir, meta)
     if args.tile is not None or getattr(args, "zones", None):   # a survey model: sliced prediction, counts, box P/R at IoU 0.4
-        if args.tile is not None and args.tile < MIN_TILE: raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels")
+        _check_tile(args)
         if Path(args.data).suffix.lower() != ".json": raise InflameError(f"{args.data}: --tile evaluation takes a COCO json (convert other formats with `inflame convert`)")
         from inflame import geo
         res = geo.evaluate_survey(mdir, args.data, args.images, args.count_threshold, args.zones, args.out,
