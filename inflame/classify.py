@@ -611,6 +611,7 @@ class ClassifyTask(Task):
                 "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
                 "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
 
+# %% ../nbs/02_classify.ipynb #7fa8fd80
 TASK = ClassifyTask()
 
 # %% ../nbs/02_classify.ipynb #baf9c6c2

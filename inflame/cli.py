@@ -42,6 +42,7 @@ def cmd_check(args) -> int:
         if thin: print(f"{len(thin)} image(s) too thin for detection at min_size {args.min_size} / max_size {args.max_size}: prediction gives them an error record and training leaves them out")
     return 1 if any(not c.ok for c in checks) else 0
 
+# %% ../nbs/09_cli.ipynb #1bc114c0
 def cmd_split(args) -> int:
     "Split a dataset into train/valid/test and write its manifest (CSV or JSON) with the data version; annotations in any format `inflame convert` reads."
     task = args.task or ("detect" if args.annotations else "classify")
@@ -214,6 +215,7 @@ def cmd_convert(args) -> int:
     from inflame import geo
     print(dumps_json(geo.convert(args.src, args.dst, args.src_format, args.dst_format, args.images, args.to_crs))); return 0
 
+# %% ../nbs/09_cli.ipynb #4d14557b
 def cmd_predict_geo(args) -> int:
     "`predict`, and with `--geo FILE` the detections (read back from `--out`) as a vector file in map coordinates, plus counts per zone."
     if not getattr(args, "geo", None):

@@ -452,6 +452,7 @@ def _loader(ds, bs, shuffle, cfg: Config, drop_last=False):
                                        worker_init_fn=seed_worker, generator=g, drop_last=drop_last,
                                        persistent_workers=cfg.train.num_workers > 0)
 
+# %% ../nbs/04_detect.ipynb #8c6d80e3
 def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str | os.PathLike = ".",
                       labels: Sequence[str] | None = None) -> Learner:
     "A fastai `Learner` training the detector of `cfg` on `manifest`'s train split, validating on its valid split."
@@ -594,6 +595,7 @@ class DetectTask(Task):
         return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
                 "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
 
+# %% ../nbs/04_detect.ipynb #10abe3c2
 TASK = DetectTask()
 
 # %% ../nbs/04_detect.ipynb #f0bff2a5

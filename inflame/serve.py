@@ -58,6 +58,7 @@ def _tiles_config(d: Path, meta: dict) -> TilesConfig:
         except InflameError: pass
     return TilesConfig()
 
+# %% ../nbs/08_serve.ipynb #a899c739
 class ServedModel:
     "An exported model loaded once, with the in-memory prediction of its task: `prepare` each image, `infer` a batch, `record` each result."
     def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32"):
@@ -194,6 +195,7 @@ class Upload:
         "Remove the temporary file."
         self.path.unlink(missing_ok=True)
 
+# %% ../nbs/08_serve.ipynb #f64e7e5d
 def read_upload(data: bytes, name: str | None = "upload", max_pixels: int | None = MAX_UPLOAD_PIXELS) -> Upload:
     "Check uploaded bytes: not empty, an image PIL can read, at most `max_pixels` pixels; raises `UploadError` with a 4xx status."
     name = safe_name(name)
@@ -318,6 +320,7 @@ figure{margin:0} figure canvas{margin:0 auto;background:#eef0f3} figcaption{font
 .pager{display:flex;gap:10px;align-items:center;flex-wrap:wrap} button{font:inherit;padding:4px 12px}
 """
 
+# %% ../nbs/08_serve.ipynb #7effab20
 _JS = r"""
 const PALETTE = ["#e03131","#1c7ed6","#f59f00","#2f9e44","#ae3ec9","#f76707","#0c8599","#66a80f","#d6336c","#4263eb"];
 const $ = s => document.querySelector(s);
@@ -360,6 +363,7 @@ function summaryHTML(rec, labels) {
 }
 """
 
+# %% ../nbs/08_serve.ipynb #d22c6fcc
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>__TITLE__</title><style>__CSS__</style></head>
@@ -426,6 +430,7 @@ drop.addEventListener("drop", e => { e.preventDefault(); drop.classList.remove("
 </script></body></html>
 """
 
+# %% ../nbs/08_serve.ipynb #b1e2f71a
 _RESULTS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>__TITLE__ · results</title><style>__CSS__</style></head>
@@ -488,6 +493,7 @@ init().catch(e => { $("#summary").innerHTML = `<p class="error">${esc(e.message)
 </script></body></html>
 """
 
+# %% ../nbs/08_serve.ipynb #fd14320f
 def _page(template: str, title: str, config: dict) -> str:
     "Fill a page template: title, CSS, shared JS and the config object (as JSON safe inside <script>)."
     import html
@@ -608,6 +614,7 @@ class HostCheck:
 def _html(page: str) -> HTMLResponse:
     return HTMLResponse(page, headers={"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
+# %% ../nbs/08_serve.ipynb #9870547a
 def _int(q, name: str, default: int, lo: int, hi: int | None = None) -> int:
     v = q.get(name)
     if v is None: return default
@@ -647,6 +654,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
         chunks.append(c)
     return b"".join(chunks)
 
+# %% ../nbs/08_serve.ipynb #9285b5b9
 async def _upload_from(request: Request, limit: int) -> tuple[bytes, str]:
     "`(file bytes, file name)` from a multipart form (its file field, e.g. `file`) or from a raw image body; at most `limit` bytes."
     body = await _read_body(request, limit)
@@ -706,6 +714,7 @@ _PREDICT_OPENAPI = {
             (413, "too many bytes or pixels"), (415, "not an image, or an unsupported Content-Type"),
             (422, "a corrupt image or a bad query parameter"), (500, "internal error (logged)")]}}}
 
+# %% ../nbs/08_serve.ipynb #ea0dc81c
 def _openapi(app: FastAPI) -> dict:
     "The app's OpenAPI schema, with the `Error` schema that every error answer follows."
     if app.openapi_schema: return app.openapi_schema
@@ -721,6 +730,7 @@ def _openapi(app: FastAPI) -> dict:
     app.openapi_schema = s
     return s
 
+# %% ../nbs/08_serve.ipynb #9e92f303
 def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, max_upload_mb: float = 20.0,
                max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
                tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
@@ -875,6 +885,7 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0)); return s.getsockname()[1]
 
+# %% ../nbs/08_serve.ipynb #4e64b712
 class ServerThread:
     "Serve an ASGI app with uvicorn in a background thread on `host` (loopback) and `port` (0: a free one); a context manager with `url`."
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning", timeout: float = 30.0, **uvicorn_kw):
@@ -912,6 +923,7 @@ class ServerThread:
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
 
+# %% ../nbs/08_serve.ipynb #44c55eef
 def serve(model_dir: str | os.PathLike | None = None, host: str = "127.0.0.1", port: int = 8000, trust: bool = False,
           results: str | os.PathLike | None = None, image_root: str | os.PathLike | None = None, log_level: str = "info",
           max_concurrency: int = 64, **opts) -> None:
@@ -972,6 +984,7 @@ def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concu
 def _no_proxy_opener():
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback requests never go through a proxy
 
+# %% ../nbs/08_serve.ipynb #144fb292
 class JupyterServer:
     "A headless JupyterLab server on 127.0.0.1 (free port, random token) serving `root_dir`; a context manager. `url`, `token`, `api(...)`."
     def __init__(self, root_dir: str | os.PathLike = ".", timeout: float = 90.0, app: str = "jupyterlab"):
@@ -1028,6 +1041,7 @@ class JupyterServer:
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
 
+# %% ../nbs/08_serve.ipynb #e1081f54
 def _cell_skipped(src: str, flags: Sequence[str]) -> bool:
     "nbdev_test's rule: skip `#| eval: false` cells and cells flagged with a test flag not asked for."
     skip = {"slow", "gpu", "detectron2"} - set(flags)
@@ -1040,6 +1054,7 @@ def _cell_skipped(src: str, flags: Sequence[str]) -> bool:
         if d in ("eval:false", "eval:False") or d.split(":")[0] in skip: return True
     return False
 
+# %% ../nbs/08_serve.ipynb #a233fe58
 async def _execute_cells(url: str, token: str, kernel_id: str, cells: list, name: str, timeout: float) -> None:
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
@@ -1073,6 +1088,7 @@ async def _execute_cells(url: str, token: str, kernel_id: str, cells: list, name
                 raise InflameError(f"{name}: {what} failed: {reply.get('ename')}: {reply.get('evalue')}\n{tb}")
     finally: conn.close()
 
+# %% ../nbs/08_serve.ipynb #1aed201c
 def run_cells_on_server(server: JupyterServer, cells: Sequence[str], path: str = "inflame_check.ipynb", timeout: float = 600.0,
                         kernel: str = "python3") -> float:
     "Run code `cells` in order in a fresh kernel of a session for `path` (relative to the server's folder; the kernel starts in its folder); returns the seconds."

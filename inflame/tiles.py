@@ -73,6 +73,7 @@ def _png_layout(path: Path):
     return {"width": w, "height": h, "ctype": ctype, "extra": b"".join(extra), "idat": idat,
             "row_bytes": w * _PNG_CHANNELS[ctype]}
 
+# %% ../nbs/05_tiles.ipynb #c65fe456
 class _PngRows:
     "Decode an 8-bit PNG top to bottom, a few rows at a time, into RGB arrays (memory: one chunk of rows)."
     def __init__(self, path: Path, layout: dict, background: str = "white", chunk_bytes: int = 2 << 20):
@@ -198,6 +199,7 @@ class Raster:
         "The whole image as an (H, W, 3) uint8 array (for small images and tests)."
         return next(iter(self.tiles([(0, 0, self.width, self.height)])))[1].copy()
 
+# %% ../nbs/05_tiles.ipynb #17ed1b5d
 PIL_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".bmp", ".gif", ".webp", ".ppm", ".pgm"}   # read by `Raster`; the rest by GDAL
 
 def open_raster(path: str | os.PathLike, allow_large: bool = False, background: str = "white", bands: Sequence[int] | None = None):
@@ -343,6 +345,7 @@ def cut_by_seam(boxes: np.ndarray, tiles: np.ndarray, width: int, height: int, e
 # %% ../nbs/05_tiles.ipynb #c94e1911
 MERGES = ("nms", "union")
 
+# %% ../nbs/05_tiles.ipynb #01ccb30a
 def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, tiles: np.ndarray, width: int, height: int,
                      method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0, tile_ids: np.ndarray | None = None) -> dict:
     "Merge detections mapped from tiles to image coordinates (`tiles[i]` is the tile box detection `i` came from); returns `boxes`, `scores`, `labels`."
@@ -430,6 +433,7 @@ def _resize_ahead(detector) -> Callable | None:
         return y if (math.floor(float(h) * s), math.floor(float(w) * s)) == (h, w) else x   # nothing (else: leave it to the model)
     return resize
 
+# %% ../nbs/05_tiles.ipynb #13abebf7
 def _channels_last(detector, device) -> None:
     "On a CPU, convert a torch detector's `backbone` and `rpn` to channels-last memory layout, in place (values unchanged; oneDNN convolutions then skip layout conversions)."
     import torch
@@ -454,6 +458,7 @@ def _numpy(v, dtype) -> np.ndarray:
         v = v.detach(); v = (v.float() if v.is_floating_point() else v).cpu()   # bf16/fp16 outputs under autocast
     return np.asarray(v, dtype)
 
+# %% ../nbs/05_tiles.ipynb #441ff6a7
 def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None, sizes: Sequence[tuple[int, int]] | None = None
                   ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Run `detector` on HxWx3 uint8 arrays (or tensors from `_inputs` of images of `sizes` (w, h), maybe resized) under
@@ -476,6 +481,7 @@ def _run_detector(detector: Callable, arrays: Sequence, device, dtype=None, size
         return b * np.array([w / x.shape[-1], h / x.shape[-2]] * 2, np.float32).astype(np.float64)
     return [(back(b, x, w, h), l, s) for (b, l, s), x, (w, h) in zip(res, xs, sizes or [(x.shape[-1], x.shape[-2]) for x in xs])]
 
+# %% ../nbs/05_tiles.ipynb #18badf00
 def _prefetch(gen: Iterator, depth: int = 1) -> Iterator:
     "Iterate `gen` in a background thread, at most `depth` items ahead: reading and decoding the next tiles overlap the detector."
     import queue, threading
@@ -612,6 +618,7 @@ def _tile_name(fn: str, box, dup: bool, image_id: int) -> str:
     p = Path(fn); stem = f"{image_id}_{p.stem}" if dup else p.stem
     return (p.parent / f"{stem}__x{box[0]}_y{box[1]}.png").as_posix()
 
+# %% ../nbs/05_tiles.ipynb #0c51c7f2
 def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
               size: int = 1024, overlap: float = 0.2, min_visible: float = 0.5, empty_share: float = 0.1, seed: int = 42,
               as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
@@ -715,6 +722,7 @@ def load_tile(record: dict, image_root: str | os.PathLike, allow_large: bool = F
         raise DataError(f"{p}: crop {c} is outside the {im.width}x{im.height} image")
     return im.crop(tuple(c))
 
+# %% ../nbs/05_tiles.ipynb #1ba0f95b
 def untile_coco(tiled: dict | str | os.PathLike, merge: str | None = None, iou_threshold: float = 0.5) -> dict:
     "Map the boxes of a tiled COCO set back onto the source images: per source annotation (`merge=None`) or by `merge_detections`."
     if not isinstance(tiled, dict):
@@ -778,6 +786,7 @@ def _tile_problem(path: Path, tile: int, model) -> str | None:
     except Exception: return None
     return input_problem(min(tile, W), min(tile, H), model)
 
+# %% ../nbs/05_tiles.ipynb #b9b8460d
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile: int | None = None, overlap: float | None = None,
             merge: str | None = None, full_image: bool | None = None, allow_large: bool | None = None,
             counts_csv: str | os.PathLike | None = None, overview: str | os.PathLike | None = None, batch_size: int | None = None,
@@ -863,6 +872,7 @@ def evaluate_records(records: Sequence[dict], coco: dict | str | os.PathLike, co
     return {**out, "ap": round(float(E.stats[0]), 4), "ap50": round(float(E.stats[1]), 4), "ap75": round(float(E.stats[2]), 4),
             "ap50_per_class": per}
 
+# %% ../nbs/05_tiles.ipynb #0b5ce599
 def evaluate(model_dir: str | os.PathLike, annotations: str | os.PathLike, image_root: str | os.PathLike | None = None,
              images: Sequence[str] | None = None, count_threshold: float = 0.5, **options) -> dict:
     "Sliced prediction of the images of a COCO set (or `images` of it) with an exported model, scored by `evaluate_records`."
