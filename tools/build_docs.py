@@ -176,7 +176,7 @@ def offline_site(only=(), run: bool = True, out: Path = OUT) -> int:
 def main(argv: list[str]) -> int:
     if shutil.which("quarto") and "--offline" not in argv and "--no-exec" not in argv and "--out" not in argv: return quarto_site()
     out = Path(argv[argv.index("--out") + 1]).resolve() if "--out" in argv else OUT
-    return offline_site([a for a in argv if a.endswith(".ipynb")], run="--no-exec" not in argv, out=out)
+    return offline_site([Path(a).name for a in argv if a.endswith(".ipynb")], run="--no-exec" not in argv, out=out)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
