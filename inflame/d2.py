@@ -10,6 +10,7 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from .core import Config, ConfigError, DataError, InflameError, load_state_dict_file
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, make_trident_stage, merge_branches, scale_aware_masks,
                              set_test_branches)
@@ -131,7 +132,60 @@ def _inflame_c4(c, arch: str):
     c.MODEL.ROI_BOX_HEAD.POOLER_RESOLUTION = spec.get("pool", 14)
     return c
 
-# %% ../nbs/04a_d2.ipynb #0d108cc3
+# %% ../nbs/04a_d2.ipynb #8173960f
+def _d2_base(c, cfg: Config):
+    "Merge the base config into `c`: `[model] d2_config`, inflame's (Trident)C4 for `arch`, or the stock config of `arch`."
+    m = cfg.model
+    if m.d2_config: c.merge_from_file(str(d2_config_file(m.d2_config)))
+    elif m.arch in INFLAME_C4: _inflame_c4(c, m.arch)
+    elif m.arch in D2_ARCHS: c.merge_from_file(str(d2_config_file(D2_ARCHS[m.arch])))
+    else:
+        raise ConfigError(f"{cfg.source}: [model] arch = {m.arch!r}: not an architecture of the Detectron2 backend; expected one of "
+                          f"{', '.join([*INFLAME_C4, *D2_ARCHS])}, or set [model] d2_config to a Detectron2 config name")
+
+def _d2_sizes(c, m, n_labels: int):
+    "Classes, test score floor, input sizes and (unless a stock `d2_config`) anchors scaled to `min_size`."
+    c.MODEL.DEVICE = "cpu"                               # the Learner moves the model
+    c.MODEL.ROI_HEADS.NUM_CLASSES = c.MODEL.RETINANET.NUM_CLASSES = n_labels
+    thr = min(float(m.score_threshold), 0.05)            # keep low scores for AP; predict filters by score_threshold
+    c.MODEL.ROI_HEADS.SCORE_THRESH_TEST = c.MODEL.RETINANET.SCORE_THRESH_TEST = thr
+    c.INPUT.MIN_SIZE_TRAIN, c.INPUT.MIN_SIZE_TEST = (m.min_size,), m.min_size
+    c.INPUT.MAX_SIZE_TRAIN = c.INPUT.MAX_SIZE_TEST = m.max_size
+    if not m.d2_config:
+        f = anchor_scale(m.min_size)
+        c.MODEL.ANCHOR_GENERATOR.SIZES = [[int(round(s * f)) for s in level] for level in c.MODEL.ANCHOR_GENERATOR.SIZES]
+
+def _d2_trident(c, m):
+    "The TridentNet settings (`MODEL.TRIDENT`) of `[model]` branches, dilations and test branches; masks and keypoints off."
+    t = c.MODEL.TRIDENT
+    t.NUM_BRANCH, t.BRANCH_DILATIONS = m.branches, list(m.dilations)
+    t.TEST_BRANCH_IDX = m.branches // 2 if m.test_branches == "fast" else -1
+    t.SCALE_RANGES = [list(r) for r in PAPER_SCALE_RANGES] if m.test_branches == "all" and m.branches == 3 else []
+    c.MODEL.MASK_ON = c.MODEL.KEYPOINT_ON = False
+
+# %% ../nbs/04a_d2.ipynb #c5f8ae3d
+def _d2_weights(c, m, source: str):
+    "`MODEL.WEIGHTS` from `[model] weights` / `pretrained`; from scratch, torchvision's choices (trainable BatchNorm, nothing frozen)."
+    if m.weights: c.MODEL.WEIGHTS = m.weights
+    elif not m.pretrained: c.MODEL.WEIGHTS = ""
+    elif m.arch in TRIDENT_DEPTHS and not m.d2_config: c.MODEL.WEIGHTS = f"detectron2://ImageNetPretrained/MSRA/R-{TRIDENT_DEPTHS[m.arch]}.pkl"
+    elif m.arch in INFLAME_C4 and not m.d2_config:
+        raise ConfigError(f"{source}: [model] pretrained = true: no ImageNet weights exist for arch {m.arch!r}; "
+                          f"choose one of {', '.join(TRIDENT_DEPTHS)} or set pretrained = false")
+    if not (m.weights or m.pretrained):   # from scratch, as torchvision: trainable BatchNorm, nothing frozen, stride in the 3x3
+        c.MODEL.RESNETS.NORM, c.MODEL.BACKBONE.FREEZE_AT, c.MODEL.RESNETS.STRIDE_IN_1X1 = "BN", 0, False
+
+def _d2_overrides(c, m, source: str):
+    "Apply `[model] d2_overrides`; a key or value Detectron2 refuses, or masks/keypoints switched on, is a `ConfigError` naming it."
+    ov = d2_override_list(m.d2_overrides)
+    for k, v in zip(ov[::2], ov[1::2]):
+        try: c.merge_from_list([k, v])
+        except (KeyError, ValueError, AssertionError, TypeError) as e:
+            raise ConfigError(f"{source}: [model] d2_overrides {k} = {v!r}: Detectron2 refused it: {e}") from None
+    if c.MODEL.MASK_ON or c.MODEL.KEYPOINT_ON:
+        raise ConfigError(f"{source}: [model] d2_overrides: MODEL.MASK_ON / MODEL.KEYPOINT_ON: inflame trains boxes only; expected False")
+
+# %% ../nbs/04a_d2.ipynb #f953aa87
 def make_d2_config(cfg: Config, labels: Sequence[str]):
     "The Detectron2 `CfgNode` (frozen) for `cfg.model` and `labels` (see the rules above)."
     require_detectron2()
@@ -141,42 +195,12 @@ def make_d2_config(cfg: Config, labels: Sequence[str]):
     if len(m.dilations) != m.branches:
         raise ConfigError(f"{cfg.source}: [model] dilations = {m.dilations!r}: expected one dilation per branch (branches = {m.branches})")
     c = _add_trident_config(get_cfg())
-    if m.d2_config: c.merge_from_file(str(d2_config_file(m.d2_config)))
-    elif m.arch in INFLAME_C4: _inflame_c4(c, m.arch)
-    elif m.arch in D2_ARCHS: c.merge_from_file(str(d2_config_file(D2_ARCHS[m.arch])))
-    else:
-        raise ConfigError(f"{cfg.source}: [model] arch = {m.arch!r}: not an architecture of the Detectron2 backend; expected one of "
-                          f"{', '.join([*INFLAME_C4, *D2_ARCHS])}, or set [model] d2_config to a Detectron2 config name")
-    c.MODEL.DEVICE = "cpu"                               # the Learner moves the model
-    c.MODEL.ROI_HEADS.NUM_CLASSES = c.MODEL.RETINANET.NUM_CLASSES = len(labels)
-    thr = min(float(m.score_threshold), 0.05)            # keep low scores for AP; predict filters by score_threshold
-    c.MODEL.ROI_HEADS.SCORE_THRESH_TEST = c.MODEL.RETINANET.SCORE_THRESH_TEST = thr
-    c.INPUT.MIN_SIZE_TRAIN, c.INPUT.MIN_SIZE_TEST = (m.min_size,), m.min_size
-    c.INPUT.MAX_SIZE_TRAIN = c.INPUT.MAX_SIZE_TEST = m.max_size
-    if not m.d2_config:
-        f = anchor_scale(m.min_size)
-        c.MODEL.ANCHOR_GENERATOR.SIZES = [[int(round(s * f)) for s in level] for level in c.MODEL.ANCHOR_GENERATOR.SIZES]
-    t = c.MODEL.TRIDENT
-    t.NUM_BRANCH, t.BRANCH_DILATIONS = m.branches, list(m.dilations)
-    t.TEST_BRANCH_IDX = m.branches // 2 if m.test_branches == "fast" else -1
-    t.SCALE_RANGES = [list(r) for r in PAPER_SCALE_RANGES] if m.test_branches == "all" and m.branches == 3 else []
-    c.MODEL.MASK_ON = c.MODEL.KEYPOINT_ON = False
-    if m.weights: c.MODEL.WEIGHTS = m.weights
-    elif not m.pretrained: c.MODEL.WEIGHTS = ""
-    elif m.arch in TRIDENT_DEPTHS and not m.d2_config: c.MODEL.WEIGHTS = f"detectron2://ImageNetPretrained/MSRA/R-{TRIDENT_DEPTHS[m.arch]}.pkl"
-    elif m.arch in INFLAME_C4 and not m.d2_config:
-        raise ConfigError(f"{cfg.source}: [model] pretrained = true: no ImageNet weights exist for arch {m.arch!r}; "
-                          f"choose one of {', '.join(TRIDENT_DEPTHS)} or set pretrained = false")
-    if not (m.weights or m.pretrained):   # from scratch, as torchvision: trainable BatchNorm, nothing frozen, stride in the 3x3
-        c.MODEL.RESNETS.NORM, c.MODEL.BACKBONE.FREEZE_AT, c.MODEL.RESNETS.STRIDE_IN_1X1 = "BN", 0, False
-    ov = d2_override_list(m.d2_overrides)
-    for k, v in zip(ov[::2], ov[1::2]):
-        try: c.merge_from_list([k, v])
-        except (KeyError, ValueError, AssertionError, TypeError) as e:
-            raise ConfigError(f"{cfg.source}: [model] d2_overrides {k} = {v!r}: Detectron2 refused it: {e}") from None
-    if c.MODEL.MASK_ON or c.MODEL.KEYPOINT_ON:
-        raise ConfigError(f"{cfg.source}: [model] d2_overrides: MODEL.MASK_ON / MODEL.KEYPOINT_ON: inflame trains boxes only; expected False")
-    if t.SCALE_RANGES: check_scale_ranges(t.SCALE_RANGES, t.NUM_BRANCH)
+    _d2_base(c, cfg)
+    _d2_sizes(c, m, len(labels))
+    _d2_trident(c, m)
+    _d2_weights(c, m, cfg.source)
+    _d2_overrides(c, m, cfg.source)
+    if c.MODEL.TRIDENT.SCALE_RANGES: check_scale_ranges(c.MODEL.TRIDENT.SCALE_RANGES, c.MODEL.TRIDENT.NUM_BRANCH)
     c.freeze()
     return c
 
@@ -237,16 +261,10 @@ class _TridentHeads:
             out.append(inst)
         return out, {}
 
-# %% ../nbs/04a_d2.ipynb #37e30932
-def _components() -> dict:
-    "Define inflame's TridentNet Detectron2 components and register them (once)."
-    if _COMPONENTS: return _COMPONENTS
-    require_detectron2()
-    from detectron2.modeling import BACKBONE_REGISTRY, PROPOSAL_GENERATOR_REGISTRY, ROI_HEADS_REGISTRY
+# %% ../nbs/04a_d2.ipynb #65e2cfa8
+def _trident_backbone_builder():
+    "Detectron2's backbone builder `build_inflame_trident_backbone` (defined on first use: it needs Detectron2)."
     from detectron2.modeling.backbone.resnet import build_resnet_backbone
-    from detectron2.modeling.proposal_generator.rpn import RPN
-    from detectron2.modeling.roi_heads.roi_heads import Res5ROIHeads, StandardROIHeads
-    from detectron2.structures import ImageList
 
     def build_inflame_trident_backbone(cfg, input_shape):
         "Detectron2's ResNet (stages cut to `MODEL.RESNETS.BLOCKS_PER_STAGE`) with `MODEL.TRIDENT.TRIDENT_STAGE` made of inflame `TridentBottleneck`s."
@@ -266,6 +284,14 @@ def _components() -> dict:
         net.stages[i] = stage
         setattr(net, t.TRIDENT_STAGE, stage)
         return net
+    return build_inflame_trident_backbone
+
+# %% ../nbs/04a_d2.ipynb #0c9cf6b4
+def _trident_rpn_and_heads() -> tuple:
+    "Detectron2 classes `InflameTridentRPN`, `InflameTridentRes5ROIHeads`, `InflameTridentStandardROIHeads` (defined on first use)."
+    from detectron2.modeling.proposal_generator.rpn import RPN
+    from detectron2.modeling.roi_heads.roi_heads import Res5ROIHeads, StandardROIHeads
+    from detectron2.structures import ImageList
 
     class InflameTridentRPN(RPN):
         "Detectron2's RPN over branch-major trident features: images and ground truth repeated per branch."
@@ -291,8 +317,15 @@ def _components() -> dict:
     class InflameTridentStandardROIHeads(_TridentHeads, StandardROIHeads):
         "Detectron2's `StandardROIHeads` (FPN / box head) for TridentNet branches."
 
-    objs = dict(zip(_COMPONENT_NAMES, (build_inflame_trident_backbone, InflameTridentRPN, InflameTridentRes5ROIHeads,
-                                       InflameTridentStandardROIHeads)))
+    return InflameTridentRPN, InflameTridentRes5ROIHeads, InflameTridentStandardROIHeads
+
+# %% ../nbs/04a_d2.ipynb #d78bf0d8
+def _components() -> dict:
+    "Define inflame's TridentNet Detectron2 components and register them (once)."
+    if _COMPONENTS: return _COMPONENTS
+    require_detectron2()
+    from detectron2.modeling import BACKBONE_REGISTRY, PROPOSAL_GENERATOR_REGISTRY, ROI_HEADS_REGISTRY
+    objs = dict(zip(_COMPONENT_NAMES, (_trident_backbone_builder(), *_trident_rpn_and_heads())))
     for reg, name in zip((BACKBONE_REGISTRY, PROPOSAL_GENERATOR_REGISTRY, ROI_HEADS_REGISTRY, ROI_HEADS_REGISTRY), objs):
         o = objs[name]
         o.__qualname__, o.__module__ = name, __name__   # picklable as inflame.d2.<name> (see __getattr__)
@@ -325,7 +358,7 @@ class D2Resize:
 
     def __repr__(self): return f"D2Resize(min_size={self.min_size}, max_size={self.max_size})"
 
-# %% ../nbs/04a_d2.ipynb #0a7b615f
+# %% ../nbs/04a_d2.ipynb #308e8a7c
 class D2Detector(nn.Module):
     "A Detectron2 detector with inflame's detection contract (lists of 0-1 RGB images; boxes in image coordinates)."
     def __init__(self, model: nn.Module, labels: Sequence[str], min_size: Sequence[int] = (800,), max_size: int = 1333,
@@ -338,37 +371,6 @@ class D2Detector(nn.Module):
         self.loss_names = (["loss_classifier", "loss_box_reg"] if arch in ("RetinaNet", "FCOS") else
                            ["loss_classifier", "loss_box_reg", "loss_objectness", "loss_rpn_box_reg"])
         self._iter = 0
-
-    def d2_inputs(self, images: Sequence[Tensor], targets: Sequence[dict] | None = None) -> list[dict]:
-        "Detectron2's list of input dicts for `images` (CHW, RGB, 0-1) and optional `targets` (xyxy boxes, labels 1..K)."
-        from detectron2.structures import Boxes, Instances
-        if targets is not None and len(targets) != len(images):
-            raise DataError(f"Detectron2 backend: {len(images)} images but {len(targets)} targets")
-        out = []
-        for i, img in enumerate(images):
-            if img.ndim != 3 or img.shape[0] != 3 or min(img.shape[-2:]) < 1:
-                raise DataError(f"Detectron2 backend: image {i} has shape {tuple(img.shape)}; expected (3, H, W) RGB")
-            h, w = img.shape[-2:]
-            x = self.transform(img.float(), self.training)
-            x = x * 255
-            if self.input_format == "BGR": x = x.flip(0)
-            d = {"image": x, "height": int(h), "width": int(w)}
-            if targets is not None:
-                t = targets[i]
-                boxes = torch.as_tensor(t["boxes"], dtype=torch.float32, device=x.device).reshape(-1, 4)
-                labels = torch.as_tensor(t["labels"], dtype=torch.int64, device=x.device).reshape(-1)
-                if len(labels) != len(boxes):
-                    raise DataError(f"Detectron2 backend: image {i}: {len(boxes)} boxes but {len(labels)} labels")
-                if len(labels) and (labels.min() < 1 or labels.max() > len(self.labels)):
-                    raise DataError(f"Detectron2 backend: image {i}: label {int(labels.max() if labels.max() > len(self.labels) else labels.min())} "
-                                    f"out of range; expected 1..{len(self.labels)} ({', '.join(self.labels)})")
-                sx, sy = x.shape[-1] / w, x.shape[-2] / h
-                inst = Instances(tuple(x.shape[-2:]))
-                inst.gt_boxes = Boxes(boxes * boxes.new_tensor([sx, sy, sx, sy]))
-                inst.gt_classes = labels - 1
-                d["instances"] = inst
-            out.append(d)
-        return out
 
     def forward(self, images: Sequence[Tensor], targets: Sequence[dict] | None = None):
         "Training: a dict of losses (needs `targets`); eval: one `{'boxes', 'labels', 'scores'}` per image, image coordinates."
@@ -392,6 +394,42 @@ class D2Detector(nn.Module):
         "TridentNet at test time: `'fast'` (middle branch), `'all'` (every branch, merged) or one branch index."
         set_test_branches(self.model, mode)
         return self
+
+
+# %% ../nbs/04a_d2.ipynb #1be1f4db
+def _d2_instances(t: dict, i: int, x: Tensor, h: int, w: int, labels: Sequence[str]):
+    "Detectron2 `Instances` of target `t` of image `i` (xyxy boxes in the `h` x `w` image, labels 1..K), scaled to the resized `x`."
+    from detectron2.structures import Boxes, Instances
+    boxes = torch.as_tensor(t["boxes"], dtype=torch.float32, device=x.device).reshape(-1, 4)
+    lab = torch.as_tensor(t["labels"], dtype=torch.int64, device=x.device).reshape(-1)
+    if len(lab) != len(boxes):
+        raise DataError(f"Detectron2 backend: image {i}: {len(boxes)} boxes but {len(lab)} labels")
+    if len(lab) and (lab.min() < 1 or lab.max() > len(labels)):
+        raise DataError(f"Detectron2 backend: image {i}: label {int(lab.max() if lab.max() > len(labels) else lab.min())} "
+                        f"out of range; expected 1..{len(labels)} ({', '.join(labels)})")
+    sx, sy = x.shape[-1] / w, x.shape[-2] / h
+    inst = Instances(tuple(x.shape[-2:]))
+    inst.gt_boxes = Boxes(boxes * boxes.new_tensor([sx, sy, sx, sy]))
+    inst.gt_classes = lab - 1
+    return inst
+
+@patch
+def d2_inputs(self: D2Detector, images: Sequence[Tensor], targets: Sequence[dict] | None = None) -> list[dict]:
+    "Detectron2's list of input dicts for `images` (CHW, RGB, 0-1) and optional `targets` (xyxy boxes, labels 1..K)."
+    if targets is not None and len(targets) != len(images):
+        raise DataError(f"Detectron2 backend: {len(images)} images but {len(targets)} targets")
+    out = []
+    for i, img in enumerate(images):
+        if img.ndim != 3 or img.shape[0] != 3 or min(img.shape[-2:]) < 1:
+            raise DataError(f"Detectron2 backend: image {i} has shape {tuple(img.shape)}; expected (3, H, W) RGB")
+        h, w = img.shape[-2:]
+        x = self.transform(img.float(), self.training)
+        x = x * 255
+        if self.input_format == "BGR": x = x.flip(0)
+        d = {"image": x, "height": int(h), "width": int(w)}
+        if targets is not None: d["instances"] = _d2_instances(targets[i], i, x, h, w, self.labels)
+        out.append(d)
+    return out
 
 # %% ../nbs/04a_d2.ipynb #158e1f1d
 def load_d2_weights(model: nn.Module, path: str) -> dict:
