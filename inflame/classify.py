@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterator, Sequence
+from fastcore.basics import patch
 from urllib.parse import urlparse
 import numpy as np
 import torch, torchvision
@@ -229,6 +230,22 @@ def macro_f1(n_classes: int):
     import sklearn.metrics as skm
     return skm_to_fastai(skm.f1_score, average="macro", labels=list(range(n_classes)), zero_division=0)
 
+# %% ../nbs/02_classify.ipynb #4d3c3515
+def _apply_precision(learn: Learner, t, dev: torch.device) -> None:
+    "`[train] precision` and `channels_last` on `learn` for `dev` (`t`: `cfg.train`); a warning where `dev` cannot."
+    log = get_logger()
+    if t.precision == "fp16":
+        if dev.type == "cuda": learn.to_fp16()
+        else: log.warning(f"[train] precision = 'fp16' needs a GPU; training in fp32 on {dev.type}")
+    elif t.precision == "bf16":
+        if dev.type == "cuda": learn.to_bf16()
+        elif torch.amp.is_autocast_available(dev.type): learn.add_cb(Autocast(dev.type, torch.bfloat16))
+        else: log.warning(f"[train] precision = 'bf16': no autocast on {dev.type}; training in fp32")
+    if t.channels_last:
+        if dev.type == "cuda": learn.to_channelslast(use_amp=False)
+        else: log.warning(f"[train] channels_last is used on GPU only; ignored on {dev.type}")
+
+# %% ../nbs/02_classify.ipynb #3065f5f5
 def build_learner(cfg: Config, dls: DataLoaders, path: str | os.PathLike = ".", train_labels: Sequence[str] | None = None) -> Learner:
     "The fastai `vision_learner` of `cfg` on `dls`: arch + starting weights, loss, metrics, precision, memory format."
     mc, t, log = cfg.model, cfg.train, get_logger()
@@ -252,17 +269,7 @@ def build_learner(cfg: Config, dls: DataLoaders, path: str | os.PathLike = ".", 
     if full:
         skipped = load_matching(learn.model, sd, mc.weights)
         log.info(f"weights from {mc.weights}" + (f" (kept the new {', '.join(skipped)})" if skipped else ""))
-    dev = dls.device
-    if t.precision == "fp16":
-        if dev.type == "cuda": learn.to_fp16()
-        else: log.warning(f"[train] precision = 'fp16' needs a GPU; training in fp32 on {dev.type}")
-    elif t.precision == "bf16":
-        if dev.type == "cuda": learn.to_bf16()
-        elif torch.amp.is_autocast_available(dev.type): learn.add_cb(Autocast(dev.type, torch.bfloat16))
-        else: log.warning(f"[train] precision = 'bf16': no autocast on {dev.type}; training in fp32")
-    if t.channels_last:
-        if dev.type == "cuda": learn.to_channelslast(use_amp=False)
-        else: log.warning(f"[train] channels_last is used on GPU only; ignored on {dev.type}")
+    _apply_precision(learn, t, dls.device)
     return learn
 
 # %% ../nbs/02_classify.ipynb #283009cc
@@ -290,6 +297,7 @@ def plot_confusion(matrix, labels: Sequence[str], path: str | os.PathLike, title
             for j in range(n): ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=8, color="white" if cm[i, j] > cm.max() / 2 else "black")
     return _save_png(fig, path)
 
+# %% ../nbs/02_classify.ipynb #1a965b0b
 def plot_top_losses(items: list, path: str | os.PathLike, background: str = "white", cell: int = 112) -> Path:
     "A grid of the images with the highest loss (drawn with PIL: fast): `items` are dicts with image, label, predicted, probability, loss."
     from PIL import Image, ImageDraw
@@ -307,7 +315,6 @@ def plot_top_losses(items: list, path: str | os.PathLike, background: str = "whi
         except DataError: d.rectangle((x, y + cap, x + cell, y + cap + cell), outline="red")
     buf = io.BytesIO(); grid.quantize(128).save(buf, format="PNG", optimize=True)     # palette PNG: a small file
     return atomic_write(path, buf.getvalue())
-
 
 # %% ../nbs/02_classify.ipynb #575bc6dc
 def classification_metrics(y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str]) -> dict:
@@ -573,43 +580,55 @@ class ClassifyTask(Task):
         m, skipped = prepare_manifest(cfg)
         return m, {"skipped": skipped, "fresh": not cfg.data.manifest}
 
-    def learner(self, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner:
-        "`build_learner` on the manifest's train and valid rows."
-        device = get_device(cfg.train.device)
-        dls = classify_dataloaders(m, cfg, device)
-        learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
-        get_logger().info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
-                          f"{len(m.labels)} classes, {device}, {cfg.train.precision}")
-        return learn
+# %% ../nbs/02_classify.ipynb #1e56aeb5
+@patch
+def learner(self: ClassifyTask, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner:
+    "`build_learner` on the manifest's train and valid rows."
+    device = get_device(cfg.train.device)
+    dls = classify_dataloaders(m, cfg, device)
+    learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
+    get_logger().info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
+                      f"{len(m.labels)} classes, {device}, {cfg.train.precision}")
+    return learn
 
-    def finish(self, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state) -> dict:
-        "Valid metrics, confusion matrix, top losses, the export, the test split's evaluation."
-        import inflame, fastai
-        labels, valid, dls = m.labels, manifest_items(m, "valid"), learn.dls
-        logits, targs = state.valid_preds if state.valid_preds is not None else learn.get_preds(dl=dls.valid, act=noop)[:2]
-        probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
-        vm = classification_metrics(yt, yp, labels)
-        plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
-        losses = -torch.log(probs[torch.arange(len(yt)), torch.tensor(yt)].clamp(min=1e-12))
-        top = [{"image": valid[i][0], "label": labels[yt[i]], "predicted": labels[yp[i]], "probability": float(probs[i, yp[i]]),
-                "loss": float(losses[i])} for i in losses.argsort(descending=True)[:9].tolist()]
-        plot_top_losses(top, run_dir / "top_losses.png", cfg.data.background)
-        a = resolve_arch(cfg.model.arch)
-        meta = {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": labels,
-                "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
-                "normalize": {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])},
-                "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
-                "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
-        export_model(learn, run_dir / "model", meta)
-        test = None
-        if m.split("test"):
-            test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
-                            batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
-            test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
-        get_logger().info(f"valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
-        return {"image_size": cfg.data.image_size,
-                "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
-                "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
+# %% ../nbs/02_classify.ipynb #fa248380
+def _top_losses(probs: torch.Tensor, yt: list[int], yp: list[int], items: list, labels: Sequence[str], n: int = 9) -> list[dict]:
+    "The `n` images of `items` (`(path, label)`) with the highest loss, as `plot_top_losses` takes them."
+    losses = -torch.log(probs[torch.arange(len(yt)), torch.tensor(yt)].clamp(min=1e-12))
+    return [{"image": items[i][0], "label": labels[yt[i]], "predicted": labels[yp[i]], "probability": float(probs[i, yp[i]]),
+             "loss": float(losses[i])} for i in losses.argsort(descending=True)[:n].tolist()]
+
+# %% ../nbs/02_classify.ipynb #fd024bc1
+def _model_meta(cfg: Config, m: Manifest, vm: dict, state) -> dict:
+    "The metadata of `model.json`: arch, labels, preprocessing, and for the record data version, valid metrics, versions."
+    import inflame, fastai
+    a = resolve_arch(cfg.model.arch)
+    return {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": m.labels,
+            "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
+            "normalize": {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])},
+            "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
+            "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
+
+# %% ../nbs/02_classify.ipynb #f0ffb191
+@patch
+def finish(self: ClassifyTask, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state) -> dict:
+    "Valid metrics, confusion matrix, top losses, the export, the test split's evaluation."
+    labels, valid, dls = m.labels, manifest_items(m, "valid"), learn.dls
+    logits, targs = state.valid_preds if state.valid_preds is not None else learn.get_preds(dl=dls.valid, act=noop)[:2]
+    probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
+    vm = classification_metrics(yt, yp, labels)
+    plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
+    plot_top_losses(_top_losses(probs, yt, yp, valid, labels), run_dir / "top_losses.png", cfg.data.background)
+    export_model(learn, run_dir / "model", _model_meta(cfg, m, vm, state))
+    test = None
+    if m.split("test"):
+        test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
+                        batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
+        test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
+    get_logger().info(f"valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
+    return {"image_size": cfg.data.image_size,
+            "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
+            "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
 
 # %% ../nbs/02_classify.ipynb #7fa8fd80
 TASK = ClassifyTask()
