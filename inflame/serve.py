@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Coroutine, Sequence
+from fastcore.basics import patch
 from PIL import Image, ImageOps
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -58,7 +59,7 @@ def _tiles_config(d: Path, meta: dict) -> TilesConfig:
         except InflameError: pass
     return TilesConfig()
 
-# %% ../nbs/08_serve.ipynb #a899c739
+# %% ../nbs/08_serve.ipynb #d4583ec9
 class ServedModel:
     "An exported model loaded once, with the in-memory prediction of its task: `prepare` each image, `infer` a batch, `record` each result."
     def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32"):
@@ -88,7 +89,7 @@ class ServedModel:
         self.score_threshold = float(self.meta.get("score_threshold", 0.05))
         self.tiles = _tiles_config(d, self.meta)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ServedModel({self.task}, {self.meta.get('arch')!r}, {len(self.labels)} labels, {self.device}, {str(self.model_dir)!r})"
 
     def info(self) -> dict:
@@ -96,66 +97,78 @@ class ServedModel:
         return {"task": self.task, "arch": self.meta.get("arch"), "labels": self.labels, "model_dir": str(self.model_dir),
                 "device": str(self.device), "precision": self.precision, "data_version": self.meta.get("data_version")}
 
-    def warmup(self) -> float:
-        "Run a small blank image through the model once (first calls are slow: allocations, kernel choice); returns the seconds it took."
-        t0 = time.time()
-        self.infer([self.prepare(Image.new("RGB", (64, 64), "white"))])
-        return time.time() - t0
+# %% ../nbs/08_serve.ipynb #f0f1afae
+@patch
+def warmup(self: ServedModel) -> float:
+    "Run a small blank image through the model once (first calls are slow: allocations, kernel choice); returns the seconds it took."
+    t0 = time.time()
+    self.infer([self.prepare(Image.new("RGB", (64, 64), "white"))])
+    return time.time() - t0
 
-    def prepare(self, im: Image.Image) -> Any:
-        "Per-image work done before batching (in the request's thread): the classifier's resize to a uint8 tensor; the image itself for a detector."
-        if self.task == "classify": return self.model.preprocess(im)
-        from inflame.detect import input_problem
-        why = input_problem(*im.size, self.model)
-        if why: raise UploadError(why, 422)
-        return im
+# %% ../nbs/08_serve.ipynb #895b0bf5
+@patch
+def prepare(self: ServedModel, im: Image.Image) -> Any:
+    "Per-image work done before batching (in the request's thread): the classifier's resize to a uint8 tensor; the image itself for a detector."
+    if self.task == "classify": return self.model.preprocess(im)
+    from inflame.detect import input_problem
+    why = input_problem(*im.size, self.model)
+    if why: raise UploadError(why, 422)
+    return im
 
-    def infer(self, xs: Sequence, score_thresholds: Sequence[float | None] | None = None) -> list:
-        "Raw outputs for a batch of prepared images: a probability vector each (classify), or a detection list each at its score threshold (detect)."
-        if not xs: return []
-        if self.task == "classify":
-            import torch
-            return list(self.model.probabilities(torch.stack(list(xs))))
-        from inflame.detect import predict_images
-        thr = [self.score_threshold if t is None else float(t) for t in (score_thresholds or [None] * len(xs))]
-        out = [None] * len(xs)
-        for t in dict.fromkeys(thr):                  # one model call per distinct threshold (nearly always one)
-            ix = [i for i, ti in enumerate(thr) if ti == t]
-            for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t, self.precision)): out[i] = dets
-        return out
+# %% ../nbs/08_serve.ipynb #de6ff736
+@patch
+def infer(self: ServedModel, xs: Sequence, score_thresholds: Sequence[float | None] | None = None) -> list:
+    "Raw outputs for a batch of prepared images: a probability vector each (classify), or a detection list each at its score threshold (detect)."
+    if not xs: return []
+    if self.task == "classify":
+        import torch
+        return list(self.model.probabilities(torch.stack(list(xs))))
+    from inflame.detect import predict_images
+    thr = [self.score_threshold if t is None else float(t) for t in (score_thresholds or [None] * len(xs))]
+    out = [None] * len(xs)
+    for t in dict.fromkeys(thr):                  # one model call per distinct threshold (nearly always one)
+        ix = [i for i, ti in enumerate(thr) if ti == t]
+        for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t, self.precision)): out[i] = dets
+    return out
 
-    def record(self, name: str, size: tuple[int, int], out: Any, top_k: int | None = 3, **_) -> dict:
-        "The JSON record `inflame predict` writes for image `name` of `size` (width, height) from raw output `out`."
-        if self.task == "classify":
-            k = min(int(top_k) if top_k is not None and top_k >= 1 else 1, len(self.labels))
-            v, ix = out.topk(k)
-            return {"image": name, "label": self.labels[int(ix[0])], "probability": round(float(v[0]), 6),
-                    "top_k": [[self.labels[j], round(q, 6)] for q, j in zip(v.tolist(), ix.tolist())]}
-        counts = {l: 0 for l in self.labels}
-        for d in out: counts[d["label"]] = counts.get(d["label"], 0) + 1
-        return {"image": name, "width": size[0], "height": size[1], "detections": out, "counts": counts}
+# %% ../nbs/08_serve.ipynb #655b47ea
+@patch
+def record(self: ServedModel, name: str, size: tuple[int, int], out: Any, top_k: int | None = 3, **_) -> dict:
+    "The JSON record `inflame predict` writes for image `name` of `size` (width, height) from raw output `out`."
+    if self.task == "classify":
+        k = min(int(top_k) if top_k is not None and top_k >= 1 else 1, len(self.labels))
+        v, ix = out.topk(k)
+        return {"image": name, "label": self.labels[int(ix[0])], "probability": round(float(v[0]), 6),
+                "top_k": [[self.labels[j], round(q, 6)] for q, j in zip(v.tolist(), ix.tolist())]}
+    counts = {l: 0 for l in self.labels}
+    for d in out: counts[d["label"]] = counts.get(d["label"], 0) + 1
+    return {"image": name, "width": size[0], "height": size[1], "detections": out, "counts": counts}
 
-    def predict_images(self, images: Sequence[Image.Image], names: Sequence[str] | None = None, top_k: int | None = 3,
-                       score_threshold: float | None = None) -> list[dict]:
-        "Records for decoded RGB images (as `inflame.data.load_image` gives them), predicted as one batch."
-        names = list(names) if names is not None else [f"image_{i}" for i in range(len(images))]
-        outs = self.infer([self.prepare(im) for im in images], [score_threshold] * len(images))
-        return [self.record(n, im.size, o, top_k) for n, im, o in zip(names, images, outs)]
+# %% ../nbs/08_serve.ipynb #8ce3ea5f
+@patch
+def predict_images(self: ServedModel, images: Sequence[Image.Image], names: Sequence[str] | None = None, top_k: int | None = 3,
+                   score_threshold: float | None = None) -> list[dict]:
+    "Records for decoded RGB images (as `inflame.data.load_image` gives them), predicted as one batch."
+    names = list(names) if names is not None else [f"image_{i}" for i in range(len(images))]
+    outs = self.infer([self.prepare(im) for im in images], [score_threshold] * len(images))
+    return [self.record(n, im.size, o, top_k) for n, im, o in zip(names, images, outs)]
 
-    def sliced(self, path: str | os.PathLike, name: str, score_threshold: float | None = None, tile: int | None = None,
-               overlap: float | None = None) -> dict:
-        "A detector's record for a large image file, predicted tile by tile as `inflame predict --tile` does (`[tiles]` settings of the model)."
-        if self.task != "detect": raise InflameError("sliced prediction is for detection models")
-        from inflame.tiles import sliced_predict, _tile_problem
-        tc = self.tiles
-        why = _tile_problem(Path(path), tile or tc.size, self.model)
-        if why: raise UploadError(f"{name}: its tiles: {why}", 422)
-        rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
-                             tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
-                             self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision,
-                             channels_last=False)   # the batcher thread may be running this model: never re-layout it under it
-        rec["image"] = name
-        return rec
+# %% ../nbs/08_serve.ipynb #eaa34e1c
+@patch
+def sliced(self: ServedModel, path: str | os.PathLike, name: str, score_threshold: float | None = None, tile: int | None = None,
+           overlap: float | None = None) -> dict:
+    "A detector's record for a large image file, predicted tile by tile as `inflame predict --tile` does (`[tiles]` settings of the model)."
+    if self.task != "detect": raise InflameError("sliced prediction is for detection models")
+    from inflame.tiles import sliced_predict, _tile_problem
+    tc = self.tiles
+    why = _tile_problem(Path(path), tile or tc.size, self.model)
+    if why: raise UploadError(f"{name}: its tiles: {why}", 422)
+    rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
+                         tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
+                         self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision,
+                         channels_last=False)   # the batcher thread may be running this model: never re-layout it under it
+    rec["image"] = name
+    return rec
 
 # %% ../nbs/08_serve.ipynb #5ed88593
 MAX_UPLOAD_PIXELS = 40_000_000       # default pixel limit of an upload (e.g. 7700 x 5200); larger ones: raise it, or use `inflame predict --tile`
@@ -191,7 +204,7 @@ class Upload:
         except DataError as e: raise UploadError(str(e).replace(str(self.path), self.name), 422) from None
         except Exception as e: raise UploadError(f"{self.name}: cannot decode: {type(e).__name__}: {e}", 422) from None
 
-    def close(self):
+    def close(self) -> None:
         "Remove the temporary file."
         self.path.unlink(missing_ok=True)
 
@@ -220,7 +233,7 @@ def read_upload(data: bytes, name: str | None = "upload", max_pixels: int | None
     except BaseException:
         path.unlink(missing_ok=True); raise
 
-# %% ../nbs/08_serve.ipynb #9c91d4ed
+# %% ../nbs/08_serve.ipynb #73dd6f82
 class Batcher:
     "Collect concurrent `submit`s for up to `window_ms` (at most `max_batch`) and run them as one `fn(items) -> outputs` call in one worker thread."
     def __init__(self, fn: Callable[[list], list], window_ms: float = 2.0, max_batch: int = 16, executor: ThreadPoolExecutor | None = None):
@@ -232,11 +245,11 @@ class Batcher:
         self.queue: asyncio.Queue | None = None; self._task = None
         self.batches = self.items = self.largest = 0
 
-    def start(self):
+    def start(self) -> None:
         "Start collecting (call from the running event loop, e.g. in the app's lifespan)."
         self.queue = asyncio.Queue(); self._task = asyncio.get_running_loop().create_task(self._loop())
 
-    async def stop(self):
+    async def stop(self) -> None:
         "Stop collecting; requests still waiting get an error."
         if self._task: self._task.cancel(); await asyncio.gather(self._task, return_exceptions=True)
         while self.queue is not None and not self.queue.empty():
@@ -250,34 +263,42 @@ class Batcher:
         self.queue.put_nowait((item, fut))
         return await fut
 
-    def _run(self, items: list) -> list:
-        try:
-            outs = list(self.fn(items))
-            if len(outs) != len(items): raise InflameError(f"batch function returned {len(outs)} outputs for {len(items)} items")
-            return outs
-        except Exception as e:
-            if len(items) == 1: return [e]
-            return [self._run([x])[0] for x in items]      # isolate the failing item
+# %% ../nbs/08_serve.ipynb #83837c5a
+@patch
+def _run(self: Batcher, items: list) -> list:
+    "Call `fn` on `items` in the worker thread; when that fails, on each item alone, so only a failing item fails (its exception is its output)."
+    try:
+        outs = list(self.fn(items))
+        if len(outs) != len(items): raise InflameError(f"batch function returned {len(outs)} outputs for {len(items)} items")
+        return outs
+    except Exception as e:
+        if len(items) == 1: return [e]
+        return [self._run([x])[0] for x in items]      # isolate the failing item
 
-    async def _loop(self):
-        loop = asyncio.get_running_loop()
-        while True:
-            batch = [await self.queue.get()]
-            if self.window > 0 and self.queue.qsize() < self.max_batch - 1: await asyncio.sleep(self.window)
-            while len(batch) < self.max_batch and not self.queue.empty(): batch.append(self.queue.get_nowait())
-            batch = [(x, f) for x, f in batch if not f.done()]          # clients that went away
-            if not batch: continue
-            outs = await loop.run_in_executor(self.executor, self._run, [x for x, _ in batch])
-            self.batches += 1; self.items += len(batch); self.largest = max(self.largest, len(batch))
-            for (_, f), o in zip(batch, outs):
-                if f.done(): continue
-                if isinstance(o, BaseException): f.set_exception(o)
-                else: f.set_result(o)
+# %% ../nbs/08_serve.ipynb #fddfb20b
+@patch
+async def _loop(self: Batcher) -> None:
+    "Forever: wait for an item, gather more for `window` seconds (at most `max_batch`), run them in the worker thread, answer each future."
+    loop = asyncio.get_running_loop()
+    while True:
+        batch = [await self.queue.get()]
+        if self.window > 0 and self.queue.qsize() < self.max_batch - 1: await asyncio.sleep(self.window)
+        while len(batch) < self.max_batch and not self.queue.empty(): batch.append(self.queue.get_nowait())
+        batch = [(x, f) for x, f in batch if not f.done()]          # clients that went away
+        if not batch: continue
+        outs = await loop.run_in_executor(self.executor, self._run, [x for x, _ in batch])
+        self.batches += 1; self.items += len(batch); self.largest = max(self.largest, len(batch))
+        for (_, f), o in zip(batch, outs):
+            if f.done(): continue
+            if isinstance(o, BaseException): f.set_exception(o)
+            else: f.set_result(o)
 
-    def stats(self) -> dict:
-        "Batches run, items, mean and largest batch."
-        return {"batches": self.batches, "items": self.items, "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
-                "largest_batch": self.largest}
+# %% ../nbs/08_serve.ipynb #5508516d
+@patch
+def stats(self: Batcher) -> dict:
+    "Batches run, items, mean and largest batch."
+    return {"batches": self.batches, "items": self.items, "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
+            "largest_batch": self.largest}
 
 # %% ../nbs/08_serve.ipynb #edc0d6e7
 def run_async(coro: Coroutine) -> Any:
@@ -320,8 +341,8 @@ figure{margin:0} figure canvas{margin:0 auto;background:#eef0f3} figcaption{font
 .pager{display:flex;gap:10px;align-items:center;flex-wrap:wrap} button{font:inherit;padding:4px 12px}
 """
 
-# %% ../nbs/08_serve.ipynb #7effab20
-_JS = r"""
+# %% ../nbs/08_serve.ipynb #6e36f5e7
+_JS_COMMON = r"""
 const PALETTE = ["#e03131","#1c7ed6","#f59f00","#2f9e44","#ae3ec9","#f76707","#0c8599","#66a80f","#d6336c","#4263eb"];
 const $ = s => document.querySelector(s);
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]); }
@@ -330,7 +351,10 @@ function colour(label, labels) {
   if (i < 0) { i = 0; for (const ch of String(label)) i = (i * 31 + ch.charCodeAt(0)) >>> 0; }
   return PALETTE[i % PALETTE.length];
 }
-function drawRecord(canvas, img, rec, labels, side) {
+"""
+
+# %% ../nbs/08_serve.ipynb #bf58958b
+_JS_DRAW = r"""function drawRecord(canvas, img, rec, labels, side) {
   const w = img.naturalWidth, h = img.naturalHeight, s = side / Math.max(w, h);
   canvas.width = Math.max(1, Math.round(w * s)); canvas.height = Math.max(1, Math.round(h * s));
   const ctx = canvas.getContext("2d");
@@ -347,7 +371,10 @@ function drawRecord(canvas, img, rec, labels, side) {
   }
   return rec.detections.length;
 }
-function summaryHTML(rec, labels) {
+"""
+
+# %% ../nbs/08_serve.ipynb #d1bfaa4f
+_JS_SUMMARY = r"""function summaryHTML(rec, labels) {
   if (rec.error) return `<p class="error">${esc(rec.error)}</p>`;
   if (rec.detections) {
     const n = rec.detections.length;
@@ -362,9 +389,10 @@ function summaryHTML(rec, labels) {
   return `<div class="label">${esc(rec.label)}</div><p class="muted">probability ${(100 * rec.probability).toFixed(1)}%</p>${bars}`;
 }
 """
+_JS = _JS_COMMON + _JS_DRAW + _JS_SUMMARY
 
-# %% ../nbs/08_serve.ipynb #d22c6fcc
-_PAGE = """<!doctype html>
+# %% ../nbs/08_serve.ipynb #0fae5a71
+_PAGE_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>__TITLE__</title><style>__CSS__</style></head>
 <body data-state="ready">
@@ -383,7 +411,10 @@ _PAGE = """<!doctype html>
   <details><summary>JSON</summary><pre id="json"></pre></details></aside>
 </main>
 <script>
-const CONFIG = __CONFIG__;
+"""
+
+# %% ../nbs/08_serve.ipynb #34f86bac
+_PAGE_SETUP = """const CONFIG = __CONFIG__;
 __JS__
 $("#model").textContent = `${CONFIG.task} · ${CONFIG.arch} · ${CONFIG.labels.length} classes: ${CONFIG.labels.join(", ")}`;
 if (CONFIG.results) $("#results-link").hidden = false;
@@ -395,7 +426,10 @@ function clearResult() {
   const cv = $("#canvas"); cv.width = 0; cv.height = 0;
   $("#result").innerHTML = ""; $("#json").textContent = "";
 }
-async function run(file) {
+"""
+
+# %% ../nbs/08_serve.ipynb #109452d8
+_PAGE_RUN = """async function run(file) {
   if (!file) return;
   current = file;
   document.body.dataset.state = "busy"; status(`predicting ${file.name} …`);
@@ -421,7 +455,10 @@ async function run(file) {
   finally { URL.revokeObjectURL(url); }
   document.body.dataset.state = "done";
 }
-$("#file").addEventListener("change", e => { if (e.target.files[0]) run(e.target.files[0]); });
+"""
+
+# %% ../nbs/08_serve.ipynb #fe0c7855
+_PAGE_EVENTS = """$("#file").addEventListener("change", e => { if (e.target.files[0]) run(e.target.files[0]); });
 for (const id of ["#topk", "#score"]) $(id).addEventListener("change", () => { if (current) run(current); });
 const drop = $("#drop");
 drop.addEventListener("dragover", e => { e.preventDefault(); drop.classList.add("over"); });
@@ -429,9 +466,10 @@ drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", e => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]); });
 </script></body></html>
 """
+_PAGE = _PAGE_HTML + _PAGE_SETUP + _PAGE_RUN + _PAGE_EVENTS
 
-# %% ../nbs/08_serve.ipynb #b1e2f71a
-_RESULTS_PAGE = """<!doctype html>
+# %% ../nbs/08_serve.ipynb #ab4f6496
+_RESULTS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>__TITLE__ · results</title><style>__CSS__</style></head>
 <body data-state="loading">
@@ -443,7 +481,10 @@ _RESULTS_PAGE = """<!doctype html>
 <div class="grid" id="grid"></div>
 </main>
 <script>
-const CONFIG = __CONFIG__;
+"""
+
+# %% ../nbs/08_serve.ipynb #6a030c78
+_RESULTS_SETUP = """const CONFIG = __CONFIG__;
 __JS__
 let offset = 0, filter = "", labels = [];
 async function getJSON(u) { const r = await fetch(u); const j = await r.json(); if (!r.ok) throw new Error(j.error || `HTTP ${r.status}`); return j; }
@@ -453,7 +494,10 @@ function caption(rec) {
     .map(([l, c]) => `<span class="sw" style="background:${colour(l, labels)}"></span>${esc(l)} ${c}`).join(" &nbsp;") || "no objects";
   return `<b>${esc(rec.label)}</b> ${(100 * rec.probability).toFixed(1)}%`;
 }
-async function load() {
+"""
+
+# %% ../nbs/08_serve.ipynb #2ed8dac6
+_RESULTS_LOAD = """async function load() {
   document.body.dataset.state = "loading";
   const q = new URLSearchParams({offset: offset, limit: CONFIG.page_size}); if (filter) q.set("label", filter);
   const page = await getJSON("results/records?" + q);
@@ -472,7 +516,10 @@ async function load() {
   await Promise.all(waits);
   document.body.dataset.state = "done";
 }
-async function init() {
+"""
+
+# %% ../nbs/08_serve.ipynb #2a137f89
+_RESULTS_INIT = """async function init() {
   const s = await getJSON("results/summary");
   labels = s.labels;
   $("#file").textContent = s.file;
@@ -492,6 +539,7 @@ async function init() {
 init().catch(e => { $("#summary").innerHTML = `<p class="error">${esc(e.message)}</p>`; document.body.dataset.state = "error"; });
 </script></body></html>
 """
+_RESULTS_PAGE = _RESULTS_HTML + _RESULTS_SETUP + _RESULTS_LOAD + _RESULTS_INIT
 
 # %% ../nbs/08_serve.ipynb #fd14320f
 def _page(template: str, title: str, config: dict) -> str:
@@ -501,7 +549,7 @@ def _page(template: str, title: str, config: dict) -> str:
     return (template.replace("__CSS__", _CSS).replace("__JS__", _JS).replace("__TITLE__", html.escape(title))
             .replace("__CONFIG__", cfg))
 
-# %% ../nbs/08_serve.ipynb #50702c8e
+# %% ../nbs/08_serve.ipynb #bbbb7ae4
 class ResultsBrowser:
     "The records of a batch results file (`inflame predict MODEL FOLDER --out results.jsonl`) and their images."
     def __init__(self, results: str | os.PathLike, image_root: str | os.PathLike | None = None):
@@ -521,62 +569,73 @@ class ResultsBrowser:
             self._records = self._parse(self.path.read_text(encoding="utf-8")); self._stamp = stamp
             return True
 
-    def _parse(self, text: str) -> list[dict]:
-        lines = [(i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip()]
-        recs = []
-        try:
-            for i, l in lines: recs.append(json.loads(l))
-        except json.JSONDecodeError as e:
-            try: whole = json.loads(text)                 # one pretty-printed record (predict on a single image)
-            except json.JSONDecodeError:
-                raise InflameError(f"{self.path}: line {i}: not JSON ({e.msg}); expected one JSON record per line "
-                                   f"(the output of `inflame predict MODEL FOLDER --out FILE`)") from None
-            recs = whole if isinstance(whole, list) else [whole]
-        for n, r in enumerate(recs, 1):
-            if not isinstance(r, dict) or not isinstance(r.get("image"), str):
-                raise InflameError(f"{self.path}: record {n}: expected an object with an 'image' path, got {str(r)[:80]!r}")
-        return recs
-
     @property
     def records(self) -> list[dict]:
         "The records (re-read when the file changed)."
         self.reload(); return self._records
 
-    def summary(self) -> dict:
-        "`{file, images, errors, task, labels, counts}`: objects per class (detect) or images per label (classify)."
-        recs, counts = self.records, {}
-        task = "detect" if any("detections" in r for r in recs) else "classify" if any("label" in r for r in recs) else "unknown"
-        for r in recs:
-            if "counts" in r:
-                for l, c in r["counts"].items(): counts[l] = counts.get(l, 0) + int(c)
-            elif "label" in r: counts[r["label"]] = counts.get(r["label"], 0) + 1
-        return {"file": str(self.path), "images": len(recs), "errors": sum("error" in r for r in recs), "task": task,
-                "labels": list(counts), "counts": counts}
+# %% ../nbs/08_serve.ipynb #bbb5ca4f
+@patch
+def _parse(self: ResultsBrowser, text: str) -> list[dict]:
+    "The records of results file text: JSON Lines, or one JSON record (or list) as `predict` writes for a single image; each an object with an `image` path."
+    lines = [(i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip()]
+    recs = []
+    try:
+        for i, l in lines: recs.append(json.loads(l))
+    except json.JSONDecodeError as e:
+        try: whole = json.loads(text)                 # one pretty-printed record (predict on a single image)
+        except json.JSONDecodeError:
+            raise InflameError(f"{self.path}: line {i}: not JSON ({e.msg}); expected one JSON record per line "
+                               f"(the output of `inflame predict MODEL FOLDER --out FILE`)") from None
+        recs = whole if isinstance(whole, list) else [whole]
+    for n, r in enumerate(recs, 1):
+        if not isinstance(r, dict) or not isinstance(r.get("image"), str):
+            raise InflameError(f"{self.path}: record {n}: expected an object with an 'image' path, got {str(r)[:80]!r}")
+    return recs
 
-    def page(self, offset: int = 0, limit: int = 50, label: str | None = None) -> dict:
-        "`{total, offset, records}`: records (with their `index`) from `offset`; `label` keeps images with that label/class, or `'error'` unreadable ones."
-        sel = list(enumerate(self.records))
-        if label == "error": sel = [(i, r) for i, r in sel if "error" in r]
-        elif label: sel = [(i, r) for i, r in sel if r.get("label") == label or r.get("counts", {}).get(label, 0) > 0]
-        return {"total": len(sel), "offset": offset, "records": [{"index": i, **r} for i, r in sel[offset:offset + limit]]}
+# %% ../nbs/08_serve.ipynb #61514ea9
+@patch
+def summary(self: ResultsBrowser) -> dict:
+    "`{file, images, errors, task, labels, counts}`: objects per class (detect) or images per label (classify)."
+    recs, counts = self.records, {}
+    task = "detect" if any("detections" in r for r in recs) else "classify" if any("label" in r for r in recs) else "unknown"
+    for r in recs:
+        if "counts" in r:
+            for l, c in r["counts"].items(): counts[l] = counts.get(l, 0) + int(c)
+        elif "label" in r: counts[r["label"]] = counts.get(r["label"], 0) + 1
+    return {"file": str(self.path), "images": len(recs), "errors": sum("error" in r for r in recs), "task": task,
+            "labels": list(counts), "counts": counts}
 
-    def image_path(self, index: int) -> Path:
-        "The image file of record `index`; `InflameError` when there is no such record or file."
-        recs = self.records
-        if not 0 <= index < len(recs): raise InflameError(f"record {index}: out of range (the results file has {len(recs)} records)")
-        p = Path(recs[index]["image"])
-        roots = [self.image_root] if self.image_root is not None else [Path.cwd(), self.path.parent]
-        cands = ([p] if p.is_absolute() else []) + [c for r in roots for c in ([r / p] if not p.is_absolute() else []) + [r / p.name]]
-        for c in cands:
-            if c.is_file() and D.is_image_file(c): return c
-        raise InflameError(f"{p}: image of record {index} not found (looked at {', '.join(str(c) for c in dict.fromkeys(cands))}); "
-                           f"give the folder `inflame predict` ran from with --images (image_root=)")
+# %% ../nbs/08_serve.ipynb #9c6f811c
+@patch
+def page(self: ResultsBrowser, offset: int = 0, limit: int = 50, label: str | None = None) -> dict:
+    "`{total, offset, records}`: records (with their `index`) from `offset`; `label` keeps images with that label/class, or `'error'` unreadable ones."
+    sel = list(enumerate(self.records))
+    if label == "error": sel = [(i, r) for i, r in sel if "error" in r]
+    elif label: sel = [(i, r) for i, r in sel if r.get("label") == label or r.get("counts", {}).get(label, 0) > 0]
+    return {"total": len(sel), "offset": offset, "records": [{"index": i, **r} for i, r in sel[offset:offset + limit]]}
 
-    def preview(self, index: int, max_side: int = 768) -> bytes:
-        "A JPEG of record `index`'s image, upright (EXIF applied, as the boxes are) and at most `max_side` pixels on its longer side."
-        im = D.load_image(self.image_path(index))
-        if max(im.size) > max_side: im.thumbnail((max_side, max_side), Image.BILINEAR)
-        buf = io.BytesIO(); im.save(buf, "JPEG", quality=88); return buf.getvalue()
+# %% ../nbs/08_serve.ipynb #ba2f6d1f
+@patch
+def image_path(self: ResultsBrowser, index: int) -> Path:
+    "The image file of record `index`; `InflameError` when there is no such record or file."
+    recs = self.records
+    if not 0 <= index < len(recs): raise InflameError(f"record {index}: out of range (the results file has {len(recs)} records)")
+    p = Path(recs[index]["image"])
+    roots = [self.image_root] if self.image_root is not None else [Path.cwd(), self.path.parent]
+    cands = ([p] if p.is_absolute() else []) + [c for r in roots for c in ([r / p] if not p.is_absolute() else []) + [r / p.name]]
+    for c in cands:
+        if c.is_file() and D.is_image_file(c): return c
+    raise InflameError(f"{p}: image of record {index} not found (looked at {', '.join(str(c) for c in dict.fromkeys(cands))}); "
+                       f"give the folder `inflame predict` ran from with --images (image_root=)")
+
+# %% ../nbs/08_serve.ipynb #b6bd8a88
+@patch
+def preview(self: ResultsBrowser, index: int, max_side: int = 768) -> bytes:
+    "A JPEG of record `index`'s image, upright (EXIF applied, as the boxes are) and at most `max_side` pixels on its longer side."
+    im = D.load_image(self.image_path(index))
+    if max(im.size) > max_side: im.thumbnail((max_side, max_side), Image.BILINEAR)
+    buf = io.BytesIO(); im.save(buf, "JPEG", quality=88); return buf.getvalue()
 
 # %% ../nbs/08_serve.ipynb #b6cfe34b
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -730,48 +789,9 @@ def _openapi(app: FastAPI) -> dict:
     app.openapi_schema = s
     return s
 
-# %% ../nbs/08_serve.ipynb #9e92f303
-def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, max_upload_mb: float = 20.0,
-               max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
-               tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
-               image_root: str | os.PathLike | None = None, allowed_hosts: Sequence[str] | None = None,
-               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32", runtime: str = "torch") -> FastAPI:
-    "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for a `results` file."
-    import inflame
-    if model_dir is None and results is None:
-        raise ConfigError("nothing to serve: give a model (a model folder with model.json, or a run folder) and/or a results file to browse (--results FILE)")
-    if isinstance(max_upload_mb, bool) or not isinstance(max_upload_mb, (int, float)) or not max_upload_mb > 0:
-        raise ConfigError(f"max_upload_mb = {max_upload_mb!r}: expected a number > 0 (megabytes)")
-    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
-        raise ConfigError(f"max_pixels = {max_pixels!r}: expected an integer >= 1")
-    log = get_logger()
-    served = ServedModel(model_dir, trust, device, precision) if model_dir is not None else None
-    if served is not None and runtime != "torch":        # the model's TorchScript / ONNX export (`inflame export`) answers instead
-        from inflame.export import use_runtime
-        use_runtime(served, runtime)
-    if served is not None and warmup: served.warmup()
-    browser = ResultsBrowser(results, image_root) if results is not None else None
-    max_bytes = int(max_upload_mb * 2**20)
-    batcher = None
-    if served is not None:
-        tile = tile or served.tiles.size
-        if tile_above is None: tile_above = max(2 * tile, int(served.meta.get("max_size") or 0))
-        if max_batch is None: max_batch = default_max_batch(served)
-        batcher = Batcher(lambda items: served.infer([x for x, _ in items], [t for _, t in items]), batch_window_ms, max_batch)
-    counts = {"ok": 0, "rejected": 0, "failed": 0}
-    t_start = time.time()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        if batcher is not None: batcher.start()
-        try: yield
-        finally:
-            if batcher is not None: await batcher.stop()
-
-    app = FastAPI(title=f"{title} serve", version=inflame.__version__, lifespan=lifespan, docs_url=None, redoc_url=None)  # no CDN pages
-    if allowed_hosts: app.add_middleware(HostCheck, allowed=list(allowed_hosts))
-    app.state.served, app.state.results, app.state.batcher = served, browser, batcher
-    app.openapi = lambda: _openapi(app)
+# %% ../nbs/08_serve.ipynb #abbc6bc0
+def _add_error_handlers(app: FastAPI) -> None:
+    "Answer unknown routes, wrong methods and invalid requests with the service's JSON error (`{error, status}`)."
     from starlette.exceptions import HTTPException as StarletteHTTPException
     from fastapi.exceptions import RequestValidationError
 
@@ -784,9 +804,17 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
     async def validation_error(request: Request, exc: RequestValidationError):
         return _error(422, "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()) or "invalid request")
 
-    def prepare(up: Upload):
-        im = up.decode(served.background)
-        return served.prepare(im), im.size
+# %% ../nbs/08_serve.ipynb #87526cbf
+def _prepare_upload(served: ServedModel, up: Upload) -> tuple[Any, tuple[int, int]]:
+    "Decode upload `up` and prepare it for `served` (run in a thread): `(prepared input, (width, height))`."
+    im = up.decode(served.background)
+    return served.prepare(im), im.size
+
+# %% ../nbs/08_serve.ipynb #c3a2dbb8
+def _add_predict_route(app: FastAPI, served: ServedModel | None, batcher: Batcher | None, counts: dict, max_bytes: int,
+                       max_pixels: int, tile_above: int | None, tile: int | None) -> None:
+    "Register `POST /predict`: read and check the upload, then predict it tile by tile (a large image, detector) or through `batcher`."
+    log = get_logger()
 
     @app.post("/predict", openapi_extra=_PREDICT_OPENAPI)
     async def predict(request: Request):
@@ -802,7 +830,7 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
                 rec = await asyncio.get_running_loop().run_in_executor(batcher.executor, served.sliced, up.path, up.name,
                                                                        opts.get("score_threshold"), tile)
             else:
-                x, size = await asyncio.to_thread(prepare, up)
+                x, size = await asyncio.to_thread(_prepare_upload, served, up)
                 out = await batcher.submit((x, opts.get("score_threshold")))
                 rec = served.record(up.name, size, out, opts.get("top_k", 3))
             counts["ok"] += 1
@@ -817,6 +845,14 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
         finally:
             if up is not None: up.close()
 
+# %% ../nbs/08_serve.ipynb #02f76fa5
+def _add_health_route(app: FastAPI, served: ServedModel | None, browser: ResultsBrowser | None, batcher: Batcher | None, counts: dict,
+                      max_bytes: int, max_pixels: int, tile_above: int | None, tile: int | None, batch_window_ms: float,
+                      max_batch: int | None) -> None:
+    "Register `GET /health`: what is served, the limits, and the request and batching counts."
+    import inflame
+    t_start = time.time()
+
     @app.get("/health")
     async def health():
         "The service is up: what it serves, its limits, and request and batching counts."
@@ -829,6 +865,9 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
             d["batching"] = {"window_ms": batch_window_ms, "max_batch": max_batch, **batcher.stats()}
         return d
 
+# %% ../nbs/08_serve.ipynb #ef818569
+def _add_page_routes(app: FastAPI, served: ServedModel | None, browser: ResultsBrowser | None, title: str) -> None:
+    "Register `GET /` (the upload page; a redirect to the results page when there is no model) and an empty `/favicon.ico`."
     @app.get("/")
     async def page():
         "The upload page (or the results page when there is no model)."
@@ -839,6 +878,9 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
     @app.get("/favicon.ico")
     async def favicon(): return Response(status_code=204)
 
+# %% ../nbs/08_serve.ipynb #862180f8
+def _add_results_routes(app: FastAPI, served: ServedModel | None, browser: ResultsBrowser | None, title: str, page_size: int) -> None:
+    "Register the results browser: `GET /results` (the page), `/results/summary`, `/results/records`, `/results/image/{index}`."
     def need_results():
         if browser is None: raise UploadError("this service browses no results file (start it with --results FILE)", 404)
         return browser
@@ -877,6 +919,59 @@ def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, 
         except InflameError as e: return _error(404, str(e))
         return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=60"})
 
+# %% ../nbs/08_serve.ipynb #0cb88e31
+def _check_app_options(model_dir: str | os.PathLike | None, results: str | os.PathLike | None, max_upload_mb: float,
+                       max_pixels: int) -> None:
+    "Fail early, naming the value, on options `create_app` cannot serve with."
+    if model_dir is None and results is None:
+        raise ConfigError("nothing to serve: give a model (a model folder with model.json, or a run folder) and/or a results file to browse (--results FILE)")
+    if isinstance(max_upload_mb, bool) or not isinstance(max_upload_mb, (int, float)) or not max_upload_mb > 0:
+        raise ConfigError(f"max_upload_mb = {max_upload_mb!r}: expected a number > 0 (megabytes)")
+    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
+        raise ConfigError(f"max_pixels = {max_pixels!r}: expected an integer >= 1")
+
+def _lifespan(batcher: Batcher | None) -> Callable:
+    "The app's lifespan: `batcher` collects requests while the server runs."
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if batcher is not None: batcher.start()
+        try: yield
+        finally:
+            if batcher is not None: await batcher.stop()
+    return lifespan
+
+# %% ../nbs/08_serve.ipynb #c7012449
+def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, max_upload_mb: float = 20.0,
+               max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
+               tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
+               image_root: str | os.PathLike | None = None, allowed_hosts: Sequence[str] | None = None,
+               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32", runtime: str = "torch") -> FastAPI:
+    "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for a `results` file."
+    import inflame
+    _check_app_options(model_dir, results, max_upload_mb, max_pixels)
+    served = ServedModel(model_dir, trust, device, precision) if model_dir is not None else None
+    if served is not None and runtime != "torch":        # the model's TorchScript / ONNX export (`inflame export`) answers instead
+        from inflame.export import use_runtime
+        use_runtime(served, runtime)
+    if served is not None and warmup: served.warmup()
+    browser = ResultsBrowser(results, image_root) if results is not None else None
+    max_bytes = int(max_upload_mb * 2**20)
+    batcher = None
+    if served is not None:
+        tile = tile or served.tiles.size
+        if tile_above is None: tile_above = max(2 * tile, int(served.meta.get("max_size") or 0))
+        if max_batch is None: max_batch = default_max_batch(served)
+        batcher = Batcher(lambda items: served.infer([x for x, _ in items], [t for _, t in items]), batch_window_ms, max_batch)
+    counts = {"ok": 0, "rejected": 0, "failed": 0}
+    app = FastAPI(title=f"{title} serve", version=inflame.__version__, lifespan=_lifespan(batcher), docs_url=None, redoc_url=None)  # no CDN pages
+    if allowed_hosts: app.add_middleware(HostCheck, allowed=list(allowed_hosts))
+    app.state.served, app.state.results, app.state.batcher = served, browser, batcher
+    app.openapi = lambda: _openapi(app)
+    _add_error_handlers(app)
+    _add_predict_route(app, served, batcher, counts, max_bytes, max_pixels, tile_above, tile)
+    _add_health_route(app, served, browser, batcher, counts, max_bytes, max_pixels, tile_above, tile, batch_window_ms, max_batch)
+    _add_page_routes(app, served, browser, title)
+    _add_results_routes(app, served, browser, title, page_size)
     return app
 
 # %% ../nbs/08_serve.ipynb #81fff808
@@ -914,7 +1009,7 @@ class ServerThread:
             time.sleep(0.02)
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         "Ask uvicorn to exit and wait for the thread."
         if self.server is not None: self.server.should_exit = True
         if self.thread is not None: self.thread.join(15)
@@ -984,7 +1079,7 @@ def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concu
 def _no_proxy_opener():
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback requests never go through a proxy
 
-# %% ../nbs/08_serve.ipynb #144fb292
+# %% ../nbs/08_serve.ipynb #36124883
 class JupyterServer:
     "A headless JupyterLab server on 127.0.0.1 (free port, random token) serving `root_dir`; a context manager. `url`, `token`, `api(...)`."
     def __init__(self, root_dir: str | os.PathLike = ".", timeout: float = 90.0, app: str = "jupyterlab"):
@@ -999,47 +1094,53 @@ class JupyterServer:
             data = r.read()
         return json.loads(data) if data else None
 
-    def start(self) -> "JupyterServer":
-        "Start the server and wait until its API answers."
-        self.runtime = Path(tempfile.mkdtemp(prefix="inflame-jupyter-"))
-        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(self.runtime)}
-        for attempt in range(3):                                   # a port taken between free_port() and the bind: try another
-            port = free_port(); self.url = f"http://127.0.0.1:{port}/"
-            cmd = [sys.executable, "-m", self.app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-                   f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}"]
-            if hasattr(os, "getuid") and os.getuid() == 0: cmd.append("--allow-root")
-            self.log = open(self.runtime / f"server-{port}.log", "wb")
-            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=self.root_dir)
-            t0 = time.time()
-            while time.time() - t0 < self.timeout:
-                if self.proc.poll() is not None: break
-                try: self.api("GET", "/api/status", timeout=2); return self
-                except (urllib.error.URLError, OSError, ValueError): time.sleep(0.25)
-            else:
-                self.stop(); raise InflameError(f"JupyterLab did not answer on {self.url} within {self.timeout:.0f} s")
-            self.log.close()
-        raise InflameError(f"JupyterLab exited while starting: {self.log_text()[-1500:]}")
-
-    def log_text(self) -> str:
-        "The server's log so far."
-        return "\n".join(p.read_text(errors="replace") for p in sorted(self.runtime.glob("server-*.log"))) if self.runtime else ""
-
-    def stop(self):
-        "Shut the server down (its kernels too) through the API, else terminate it; removes its runtime folder."
-        import shutil
-        if self.proc is not None and self.proc.poll() is None:
-            try: self.api("POST", "/api/shutdown", timeout=5)
-            except (urllib.error.URLError, OSError, ValueError): pass
-            try: self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.terminate()
-                try: self.proc.wait(10)
-                except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
-        if getattr(self, "log", None): self.log.close()
-        if self.runtime: shutil.rmtree(self.runtime, ignore_errors=True)
-
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
+
+# %% ../nbs/08_serve.ipynb #6577ffe8
+@patch
+def start(self: JupyterServer) -> "JupyterServer":
+    "Start the server and wait until its API answers."
+    self.runtime = Path(tempfile.mkdtemp(prefix="inflame-jupyter-"))
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(self.runtime)}
+    for attempt in range(3):                                   # a port taken between free_port() and the bind: try another
+        port = free_port(); self.url = f"http://127.0.0.1:{port}/"
+        cmd = [sys.executable, "-m", self.app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}"]
+        if hasattr(os, "getuid") and os.getuid() == 0: cmd.append("--allow-root")
+        self.log = open(self.runtime / f"server-{port}.log", "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=self.root_dir)
+        t0 = time.time()
+        while time.time() - t0 < self.timeout:
+            if self.proc.poll() is not None: break
+            try: self.api("GET", "/api/status", timeout=2); return self
+            except (urllib.error.URLError, OSError, ValueError): time.sleep(0.25)
+        else:
+            self.stop(); raise InflameError(f"JupyterLab did not answer on {self.url} within {self.timeout:.0f} s")
+        self.log.close()
+    raise InflameError(f"JupyterLab exited while starting: {self.log_text()[-1500:]}")
+
+# %% ../nbs/08_serve.ipynb #41e86498
+@patch
+def log_text(self: JupyterServer) -> str:
+    "The server's log so far."
+    return "\n".join(p.read_text(errors="replace") for p in sorted(self.runtime.glob("server-*.log"))) if self.runtime else ""
+
+# %% ../nbs/08_serve.ipynb #ce9edfab
+@patch
+def stop(self: JupyterServer) -> None:
+    "Shut the server down (its kernels too) through the API, else terminate it; removes its runtime folder."
+    import shutil
+    if self.proc is not None and self.proc.poll() is None:
+        try: self.api("POST", "/api/shutdown", timeout=5)
+        except (urllib.error.URLError, OSError, ValueError): pass
+        try: self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()
+            try: self.proc.wait(10)
+            except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+    if getattr(self, "log", None): self.log.close()
+    if self.runtime: shutil.rmtree(self.runtime, ignore_errors=True)
 
 # %% ../nbs/08_serve.ipynb #e1081f54
 def _cell_skipped(src: str, flags: Sequence[str]) -> bool:
