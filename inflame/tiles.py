@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 import numpy as np
+from fastcore.basics import patch
 from PIL import Image, ImageDraw, ImageOps
 from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference, get_logger,
                           inference_dtype, write_json)
@@ -73,7 +74,7 @@ def _png_layout(path: Path):
     return {"width": w, "height": h, "ctype": ctype, "extra": b"".join(extra), "idat": idat,
             "row_bytes": w * _PNG_CHANNELS[ctype]}
 
-# %% ../nbs/05_tiles.ipynb #c65fe456
+# %% ../nbs/05_tiles.ipynb #b1b4b87d
 class _PngRows:
     "Decode an 8-bit PNG top to bottom, a few rows at a time, into RGB arrays (memory: one chunk of rows)."
     def __init__(self, path: Path, layout: dict, background: str = "white", chunk_bytes: int = 2 << 20):
@@ -82,23 +83,6 @@ class _PngRows:
         self.idat = iter(layout["idat"]); self.left = 0
         self.buf = bytearray(); self.prev = None; self.y = 0
         self.chunk_rows = max(1, chunk_bytes // (layout["row_bytes"] + 1))
-
-    def _compressed(self, n: int = 1 << 20) -> bytes:
-        while self.left == 0:
-            nxt = next(self.idat, None)
-            if nxt is None: return b""
-            self.f.seek(nxt[0]); self.left = nxt[1]
-        data = self.f.read(min(n, self.left)); self.left -= len(data)
-        return data
-
-    def _filtered(self, nbytes: int) -> bytes:
-        while len(self.buf) < nbytes:
-            data = self.z.unconsumed_tail or self._compressed()
-            if not data: raise DataError(f"{self.path}: PNG data ends at row {self.y} of {self.L['height']} (truncated file?)")
-            self.buf += self.z.decompress(data, nbytes - len(self.buf))
-        with memoryview(self.buf) as m: out = bytes(m[:nbytes])
-        del self.buf[:nbytes]
-        return out
 
     def read(self, n: int, out: np.ndarray | None = None) -> np.ndarray:
         "The next `n` rows as an (n, width, 3) uint8 array (written into `out` when given)."
@@ -122,6 +106,28 @@ class _PngRows:
         return out
 
     def close(self): self.f.close()
+
+# %% ../nbs/05_tiles.ipynb #e233f778
+@patch
+def _compressed(self: _PngRows, n: int = 1 << 20) -> bytes:
+    "Up to `n` more compressed bytes, from the next IDAT chunks; empty at the end of the data."
+    while self.left == 0:
+        nxt = next(self.idat, None)
+        if nxt is None: return b""
+        self.f.seek(nxt[0]); self.left = nxt[1]
+    data = self.f.read(min(n, self.left)); self.left -= len(data)
+    return data
+
+@patch
+def _filtered(self: _PngRows, nbytes: int) -> bytes:
+    "The next `nbytes` of inflated (still filtered) row data."
+    while len(self.buf) < nbytes:
+        data = self.z.unconsumed_tail or self._compressed()
+        if not data: raise DataError(f"{self.path}: PNG data ends at row {self.y} of {self.L['height']} (truncated file?)")
+        self.buf += self.z.decompress(data, nbytes - len(self.buf))
+    with memoryview(self.buf) as m: out = bytes(m[:nbytes])
+    del self.buf[:nbytes]
+    return out
 
 # %% ../nbs/05_tiles.ipynb #99b2d556
 class _Downscaler:
@@ -148,7 +154,7 @@ class _Downscaler:
         if self.rest is not None: self._reduce(self.rest); self.rest = None
         return Image.fromarray(np.concatenate(self.out))
 
-# %% ../nbs/05_tiles.ipynb #84ef23dc
+# %% ../nbs/05_tiles.ipynb #79448f25
 class Raster:
     "An image opened once for sliced reading: `width`, `height`, `streaming` (banded PNG decoding) and `tiles(boxes)`."
     def __init__(self, path: str | os.PathLike, allow_large: bool = False, background: str = "white"):
@@ -165,39 +171,43 @@ class Raster:
     @property
     def size(self) -> tuple[int, int]: return (self.width, self.height)
 
-    def tiles(self, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence[_Downscaler] = ()) -> Iterator[tuple[tuple, np.ndarray]]:
-        "Yield `(box, HxWx3 uint8 array)` for `boxes` given row by row (as `tile_grid` lists them); feeds every image row once to `downscalers`."
-        if not self.streaming:
-            for d in downscalers:
-                for y in range(0, self.height, 256): d.feed(np.asarray(self._im.crop((0, y, self.width, min(y + 256, self.height)))))
-            for b in boxes: yield b, np.asarray(self._im.crop(b))
-            return
-        rows = _PngRows(self.path, self._layout, self.background)
-        band, by0 = np.zeros((0, self.width, 3), np.uint8), 0      # rows [by0, by0 + len(band)) are held
-        def take(out):
-            rows.read(len(out), out)
-            for d in downscalers: d.feed(out)
-        try:
-            for y0, group in itertools.groupby(boxes, key=lambda b: b[1]):
-                group = list(group); y1 = max(b[3] for b in group)
-                if y0 < by0: raise InflameError(f"{self.path}: tiles must come row by row, top to bottom (row {y0} after {by0})")
-                end = by0 + len(band)
-                while end < y0:                                   # rows no tile covers (only with odd box lists)
-                    n = min(y0 - end, 256); take(np.empty((n, self.width, 3), np.uint8)); end += n
-                new = np.empty((y1 - y0, self.width, 3), np.uint8)
-                keep = max(0, min(end, y1) - y0)
-                new[:keep] = band[y0 - by0:y0 - by0 + keep]
-                band = None; take(new[keep:]) if keep < len(new) else None
-                band, by0 = new, y0
-                for b in group: yield b, band[b[1] - by0:b[3] - by0, b[0]:b[2]]
+# %% ../nbs/05_tiles.ipynb #1116f908
+@patch
+def tiles(self: Raster, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence[_Downscaler] = ()) -> Iterator[tuple[tuple, np.ndarray]]:
+    "Yield `(box, HxWx3 uint8 array)` for `boxes` given row by row (as `tile_grid` lists them); feeds every image row once to `downscalers`."
+    if not self.streaming:
+        for d in downscalers:
+            for y in range(0, self.height, 256): d.feed(np.asarray(self._im.crop((0, y, self.width, min(y + 256, self.height)))))
+        for b in boxes: yield b, np.asarray(self._im.crop(b))
+        return
+    rows = _PngRows(self.path, self._layout, self.background)
+    band, by0 = np.zeros((0, self.width, 3), np.uint8), 0      # rows [by0, by0 + len(band)) are held
+    def take(out):
+        rows.read(len(out), out)
+        for d in downscalers: d.feed(out)
+    try:
+        for y0, group in itertools.groupby(boxes, key=lambda b: b[1]):
+            group = list(group); y1 = max(b[3] for b in group)
+            if y0 < by0: raise InflameError(f"{self.path}: tiles must come row by row, top to bottom (row {y0} after {by0})")
             end = by0 + len(band)
-            while downscalers and end < self.height:
-                n = min(self.height - end, 256); take(np.empty((n, self.width, 3), np.uint8)); end += n
-        finally: rows.close()
+            while end < y0:                                   # rows no tile covers (only with odd box lists)
+                n = min(y0 - end, 256); take(np.empty((n, self.width, 3), np.uint8)); end += n
+            new = np.empty((y1 - y0, self.width, 3), np.uint8)
+            keep = max(0, min(end, y1) - y0)
+            new[:keep] = band[y0 - by0:y0 - by0 + keep]
+            band = None; take(new[keep:]) if keep < len(new) else None
+            band, by0 = new, y0
+            for b in group: yield b, band[b[1] - by0:b[3] - by0, b[0]:b[2]]
+        end = by0 + len(band)
+        while downscalers and end < self.height:
+            n = min(self.height - end, 256); take(np.empty((n, self.width, 3), np.uint8)); end += n
+    finally: rows.close()
 
-    def read(self) -> np.ndarray:
-        "The whole image as an (H, W, 3) uint8 array (for small images and tests)."
-        return next(iter(self.tiles([(0, 0, self.width, self.height)])))[1].copy()
+# %% ../nbs/05_tiles.ipynb #dd3949cb
+@patch
+def read(self: Raster) -> np.ndarray:
+    "The whole image as an (H, W, 3) uint8 array (for small images and tests)."
+    return next(iter(self.tiles([(0, 0, self.width, self.height)])))[1].copy()
 
 # %% ../nbs/05_tiles.ipynb #17ed1b5d
 PIL_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".bmp", ".gif", ".webp", ".ppm", ".pgm"}   # read by `Raster`; the rest by GDAL
@@ -225,7 +235,7 @@ def _rasterio():
         set_gdal_config("GDAL_CACHEMAX", GDAL_CACHE_MB * 2**20); GDAL_CACHE_MB = 0   # once
     return rasterio
 
-# %% ../nbs/05_tiles.ipynb #b7c1e003
+# %% ../nbs/05_tiles.ipynb #29609f85
 class GeoRaster:
     "A raster read with rasterio window by window: `width`, `height`, `crs`, `transform`, `tiles(boxes)` as HxWx3 uint8 arrays."
     def __init__(self, path: str | os.PathLike, bands: Sequence[int] | None = None, allow_large: bool = False,
@@ -255,23 +265,29 @@ class GeoRaster:
         "(width, height) in pixels."
         return (self.width, self.height)
 
-    def geo_info(self) -> dict:
-        "`{crs, transform}` (CRS as 'EPSG:n' or WKT, the 6 affine coefficients a, b, c, d, e, f), or `crs: None` for plain images."
-        if not self.georeferenced: return {"crs": None, "transform": None}
-        return {"crs": self.crs.to_string(), "transform": [round(float(v), 10) for v in tuple(self.transform)[:6]]}
+# %% ../nbs/05_tiles.ipynb #46e00c40
+@patch
+def geo_info(self: GeoRaster) -> dict:
+    "`{crs, transform}` (CRS as 'EPSG:n' or WKT, the 6 affine coefficients a, b, c, d, e, f), or `crs: None` for plain images."
+    if not self.georeferenced: return {"crs": None, "transform": None}
+    return {"crs": self.crs.to_string(), "transform": [round(float(v), 10) for v in tuple(self.transform)[:6]]}
 
-    def _stats(self, side: int) -> tuple[np.ndarray, np.ndarray]:
-        k = max(1, math.ceil(max(self.width, self.height) / side))
-        a = self.ds.read(self.bands, out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k)), masked=True)
-        lo, hi = [], []
-        for b in a:
-            v = b.compressed(); v = v[np.isfinite(v)]
-            l, h = np.percentile(v, [1, 99]) if len(v) else (0.0, 1.0)
-            lo.append(l); hi.append(max(h, l + 1e-6))
-        return np.array(lo, np.float64), np.array(hi, np.float64)
+# %% ../nbs/05_tiles.ipynb #082e2559
+@patch
+def _stats(self: GeoRaster, side: int) -> tuple[np.ndarray, np.ndarray]:
+    "Per band, the 1st and 99th percentile of the valid values of the raster read at about `side` px: the range mapped to 0..255."
+    k = max(1, math.ceil(max(self.width, self.height) / side))
+    a = self.ds.read(self.bands, out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k)), masked=True)
+    lo, hi = [], []
+    for b in a:
+        v = b.compressed(); v = v[np.isfinite(v)]
+        l, h = np.percentile(v, [1, 99]) if len(v) else (0.0, 1.0)
+        lo.append(l); hi.append(max(h, l + 1e-6))
+    return np.array(lo, np.float64), np.array(hi, np.float64)
 
-# %% ../nbs/05_tiles.ipynb #b7c1e004
-def _geo_window(self, box: Sequence[int]) -> np.ndarray:
+# %% ../nbs/05_tiles.ipynb #37fd64dd
+@patch
+def window(self: GeoRaster, box: Sequence[int]) -> np.ndarray:
     "The pixels of `box` (x0, y0, x1, y1) as an (h, w, 3) uint8 array: bands picked, rescaled, no-data painted."
     from rasterio.windows import Window
     x0, y0, x1, y1 = (int(v) for v in box)
@@ -288,21 +304,23 @@ def _geo_window(self, box: Sequence[int]) -> np.ndarray:
     if mask.any(): out[mask] = self.fill
     return out
 
-def _geo_tiles(self, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence = ()) -> Iterator[tuple[tuple, np.ndarray]]:
+# %% ../nbs/05_tiles.ipynb #a7330536
+@patch
+def tiles(self: GeoRaster, boxes: Sequence[tuple[int, int, int, int]], downscalers: Sequence = ()) -> Iterator[tuple[tuple, np.ndarray]]:
     "Yield `(box, HxWx3 uint8)` per box (a windowed read each); every image row is fed once, in bands of 256, to `downscalers`."
     for d in downscalers:
         for y in range(0, self.height, 256): d.feed(self.window((0, y, self.width, min(y + 256, self.height))))
     for b in boxes: yield b, self.window(b)
 
-def _geo_read(self) -> np.ndarray:
+@patch
+def read(self: GeoRaster) -> np.ndarray:
     "The whole image as an (H, W, 3) uint8 array (small images and tests)."
     return self.window((0, 0, self.width, self.height))
 
-def _geo_close(self) -> None:
+@patch
+def close(self: GeoRaster) -> None:
     "Close the GDAL dataset."
     self.ds.close()
-
-GeoRaster.window, GeoRaster.tiles, GeoRaster.read, GeoRaster.close = _geo_window, _geo_tiles, _geo_read, _geo_close
 
 # %% ../nbs/05_tiles.ipynb #39d1b1e9
 def _pairs(b: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -345,20 +363,10 @@ def cut_by_seam(boxes: np.ndarray, tiles: np.ndarray, width: int, height: int, e
 # %% ../nbs/05_tiles.ipynb #c94e1911
 MERGES = ("nms", "union")
 
-# %% ../nbs/05_tiles.ipynb #01ccb30a
-def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, tiles: np.ndarray, width: int, height: int,
-                     method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0, tile_ids: np.ndarray | None = None) -> dict:
-    "Merge detections mapped from tiles to image coordinates (`tiles[i]` is the tile box detection `i` came from); returns `boxes`, `scores`, `labels`."
-    if method not in MERGES: raise ConfigError(f"merge = {method!r}: expected one of {', '.join(map(repr, MERGES))}")
-    if not 0 < iou_threshold <= 1: raise ConfigError(f"iou_threshold = {iou_threshold!r}: expected a number in (0, 1]")
-    boxes = np.asarray(boxes, np.float64).reshape(-1, 4); scores = np.asarray(scores, np.float64).reshape(-1)
-    labels = np.asarray(labels, np.int64).reshape(-1); tiles = np.asarray(tiles, np.float64).reshape(-1, 4)
-    n = len(boxes)
-    if not (len(scores) == len(labels) == len(tiles) == n):
-        raise InflameError(f"merge_detections: boxes ({n}), scores ({len(scores)}), labels ({len(labels)}) and tiles ({len(tiles)}) differ in length")
-    if tile_ids is None: _, tile_ids = np.unique(tiles, axis=0, return_inverse=True)
-    tile_ids = np.asarray(tile_ids).reshape(-1)
-    cut = cut_by_seam(boxes, tiles, width, height, edge_eps)
+# %% ../nbs/05_tiles.ipynb #291d2355
+def _seam_matches(boxes: np.ndarray, labels: np.ndarray, tiles: np.ndarray, iou_threshold: float, edge_eps: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Pairs `I[k], J[k]` of boxes of one class whose `seam_iou` `V[k]` is at least `iou_threshold`."
     I, J, V = [], [], []
     for c in np.unique(labels):
         idx = np.nonzero(labels == c)[0]
@@ -368,18 +376,29 @@ def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, 
         m = v >= iou_threshold
         I.append(a[m]); J.append(b[m]); V.append(v[m])
     I, J, V = (np.concatenate(x) if x else np.zeros(0) for x in (I, J, V))
-    if method == "nms":
-        nbrs = defaultdict(list)
-        for i, j in zip(I.tolist(), J.tolist()): nbrs[i].append(j); nbrs[j].append(i)
-        order = np.lexsort((np.arange(n), -scores, cut))        # uncut boxes first, then by score
-        gone = np.zeros(n, bool); keep, best = [], []
-        for i in order.tolist():
-            if gone[i]: continue
-            keep.append(i); grp = [j for j in nbrs[i] if not gone[j]]
-            gone[grp] = True; gone[i] = True
-            best.append(max([scores[i]] + [scores[j] for j in grp]))
-        keep = np.array(keep, np.int64)
-        return {"boxes": boxes[keep], "scores": np.array(best, np.float64), "labels": labels[keep]}
+    return I, J, V
+
+# %% ../nbs/05_tiles.ipynb #b641f5c4
+def _merge_nms(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, cut: np.ndarray, I: np.ndarray, J: np.ndarray) -> dict:
+    "Greedy NMS over the matched pairs: boxes not `cut` by a seam first, then by score; a kept box takes the best score of those it removes."
+    n = len(boxes)
+    nbrs = defaultdict(list)
+    for i, j in zip(I.tolist(), J.tolist()): nbrs[i].append(j); nbrs[j].append(i)
+    order = np.lexsort((np.arange(n), -scores, cut))        # uncut boxes first, then by score
+    gone = np.zeros(n, bool); keep, best = [], []
+    for i in order.tolist():
+        if gone[i]: continue
+        keep.append(i); grp = [j for j in nbrs[i] if not gone[j]]
+        gone[grp] = True; gone[i] = True
+        best.append(max([scores[i]] + [scores[j] for j in grp]))
+    keep = np.array(keep, np.int64)
+    return {"boxes": boxes[keep], "scores": np.array(best, np.float64), "labels": labels[keep]}
+
+# %% ../nbs/05_tiles.ipynb #217df3e8
+def _merge_union(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, cut: np.ndarray, tile_ids: np.ndarray,
+                 I: np.ndarray, J: np.ndarray, V: np.ndarray) -> dict:
+    "Group boxes matched across tiles transitively, best matches first (a group holds at most one box per tile); each group gives its best uncut box, else the union of its pieces."
+    n = len(boxes)
     parent = np.arange(n); members = {i: [i] for i in range(n)}; tset = {i: {int(tile_ids[i])} for i in range(n)}
     def find(i):
         while parent[i] != i: parent[i] = parent[parent[i]]; i = parent[i]
@@ -397,6 +416,24 @@ def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, 
         else: box = np.array([boxes[g, 0].min(), boxes[g, 1].min(), boxes[g, 2].max(), boxes[g, 3].max()])
         out_b.append(box); out_s.append(scores[g].max()); out_l.append(labels[g[0]])
     return {"boxes": np.array(out_b, np.float64).reshape(-1, 4), "scores": np.array(out_s, np.float64), "labels": np.array(out_l, np.int64)}
+
+# %% ../nbs/05_tiles.ipynb #8845d5db
+def merge_detections(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray, tiles: np.ndarray, width: int, height: int,
+                     method: str = "nms", iou_threshold: float = 0.5, edge_eps: float = 2.0, tile_ids: np.ndarray | None = None) -> dict:
+    "Merge detections mapped from tiles to image coordinates (`tiles[i]` is the tile box detection `i` came from); returns `boxes`, `scores`, `labels`."
+    if method not in MERGES: raise ConfigError(f"merge = {method!r}: expected one of {', '.join(map(repr, MERGES))}")
+    if not 0 < iou_threshold <= 1: raise ConfigError(f"iou_threshold = {iou_threshold!r}: expected a number in (0, 1]")
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4); scores = np.asarray(scores, np.float64).reshape(-1)
+    labels = np.asarray(labels, np.int64).reshape(-1); tiles = np.asarray(tiles, np.float64).reshape(-1, 4)
+    n = len(boxes)
+    if not (len(scores) == len(labels) == len(tiles) == n):
+        raise InflameError(f"merge_detections: boxes ({n}), scores ({len(scores)}), labels ({len(labels)}) and tiles ({len(tiles)}) differ in length")
+    if tile_ids is None: _, tile_ids = np.unique(tiles, axis=0, return_inverse=True)
+    tile_ids = np.asarray(tile_ids).reshape(-1)
+    cut = cut_by_seam(boxes, tiles, width, height, edge_eps)
+    I, J, V = _seam_matches(boxes, labels, tiles, iou_threshold, edge_eps)
+    if method == "nms": return _merge_nms(boxes, scores, labels, cut, I, J)
+    return _merge_union(boxes, scores, labels, cut, tile_ids, I, J, V)
 
 # %% ../nbs/05_tiles.ipynb #376e73bb
 class _Bar:
@@ -521,7 +558,74 @@ def label_name(i: int, labels: Sequence[str] | None) -> str:
     "The name of class id `i` (1-based, as detectors number classes) in `labels`, or the id as text."
     return labels[i - 1] if labels and 1 <= i <= len(labels) else str(int(i))
 
-# %% ../nbs/05_tiles.ipynb #5b1d3eb7
+# %% ../nbs/05_tiles.ipynb #67041089
+def _tile_batches(r, grid: Sequence[tuple], downscalers: Sequence[_Downscaler], batch_size: int, skip_empty: bool,
+                  prep: Callable | None = None) -> Iterator[tuple[list, list, int, int]]:
+    "Read the tiles `grid` of raster `r` (feeding `downscalers`), `batch_size` at a time: yields (tile boxes, arrays or `prep(arrays)`, tiles read, empty tiles skipped)."
+    boxes, arrs, n, skipped = [], [], 0, 0
+    for box, arr in r.tiles(grid, downscalers):
+        n += 1
+        if skip_empty and arr.min() == arr.max(): skipped += 1; continue
+        boxes.append(box); arrs.append(np.ascontiguousarray(arr))   # a copy of a band view: the band can go with the next
+        if len(boxes) == batch_size:
+            yield boxes, (prep(arrs) if prep else arrs), n, skipped; boxes, arrs, n, skipped = [], [], 0, 0
+    if boxes or n: yield boxes, (prep(arrs) if prep else arrs), n, skipped
+
+# %% ../nbs/05_tiles.ipynb #ec164831
+def _to_image(box: tuple, b: np.ndarray, l: np.ndarray, s: np.ndarray, score_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Boxes `b` (tile pixels), labels `l` and scores `s` of tile `box`: those at or above `score_threshold`, in image pixels, clipped to the tile, empty ones dropped; returns (boxes, scores, labels)."
+    m = s >= score_threshold; b, l, s = b[m], l[m], s[m]
+    x0, y0, x1, y1 = box
+    b = b + np.array([x0, y0, x0, y0], np.float64)
+    b[:, 0::2] = b[:, 0::2].clip(x0, x1); b[:, 1::2] = b[:, 1::2].clip(y0, y1)
+    ok = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
+    return b[ok], s[ok], l[ok]
+
+def _detect_batches(detector: Callable, batches: Iterator, grid: Sequence[tuple], dev, dtype, score_threshold: float,
+                    prep: Callable | None, bar: _Bar) -> tuple[list[list[np.ndarray]], int]:
+    "Run `detector` on the batches of `_tile_batches` (made into inputs by `prep` here when the reader did not); returns [boxes, scores, labels, tile boxes, tile ids] (per tile) and the empty tiles skipped."
+    B, S, L, T, ids = [], [], [], [], []
+    tile_index = {b: i for i, b in enumerate(grid)}
+    skipped = 0
+    try:
+        for boxes, xs, n, k in batches:
+            skipped += k
+            if boxes:
+                sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
+                for box, (b, l, s) in zip(boxes, _run_detector(detector, prep(xs) if prep else xs, dev, dtype, sizes)):
+                    b, s, l = _to_image(box, b, l, s, score_threshold)
+                    B.append(b); S.append(s); L.append(l); T.append(np.tile(np.array(box, np.float64), (len(b), 1)))
+                    ids.append(np.full(len(b), tile_index[box]))
+            bar.update(n)
+    finally: bar.close()
+    return [B, S, L, T, ids], skipped
+
+# %% ../nbs/05_tiles.ipynb #88b354ea
+def _full_image_detections(detector: Callable, small: Image.Image, k: int, W: int, H: int, dev, dtype, score_threshold: float
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Detections on `small`, the `W` x `H` image box-averaged by `k`, at or above `score_threshold`, in image pixels: (boxes, scores, labels)."
+    (b, l, s), = _run_detector(detector, [np.asarray(small)], dev, dtype)
+    m = s >= score_threshold; b = (b[m] * k).clip(0, [W, H, W, H]); l, s = l[m], s[m]
+    ok = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
+    return b[ok], s[ok], l[ok]
+
+def _merge_parts(parts: list[list[np.ndarray]], W: int, H: int, merge: str, iou_threshold: float, edge_eps: float) -> dict:
+    "Concatenate the per-tile [boxes, scores, labels, tile boxes, tile ids] of a `W` x `H` image and merge them with `merge_detections`."
+    B, S, L, T, ids = parts
+    cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape)
+    return merge_detections(cat(B, (0, 4)), cat(S, 0), cat(L, 0).astype(np.int64), cat(T, (0, 4)), W, H, merge, iou_threshold,
+                            edge_eps, cat(ids, 0).astype(np.int64))
+
+def _detections_counts(res: dict, labels: Sequence[str] | None) -> tuple[list[dict], dict[str, int]]:
+    "The merged detections `res` as JSON-able dicts, best score first, and their count per class (every class of `labels`, zeros included)."
+    o = np.argsort(-res["scores"], kind="stable")
+    dets = [{"label": label_name(int(l), labels), "score": round(float(s), 4), "box": [round(float(v), 2) for v in b]}
+            for b, s, l in zip(res["boxes"][o], res["scores"][o], res["labels"][o])]
+    counts = {n: 0 for n in (labels or [])}
+    for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
+    return dets, counts
+
+# %% ../nbs/05_tiles.ipynb #389e9006
 def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 0,
                    merge: str = "nms", iou_threshold: float = 0.5, full_image: bool = False, score_threshold: float = 0.0,
                    labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
@@ -539,58 +643,24 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 102
     k_full = max(1, math.ceil(max(W, H) / full_image_side)) if full_image else None
     k_ov = max(1, math.ceil(max(W, H) / overview_side)) if overview else None
     ds = {k: _Downscaler(W, H, k) for k in {k_full, k_ov} if k}
-    B, S, L, T, ids = [], [], [], [], []
-    tile_index = {b: i for i, b in enumerate(grid)}
-    def collect(boxes, xs):
-        for box, (b, l, s) in zip(boxes, _run_detector(detector, xs, dev, dtype, [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])):
-            m = s >= score_threshold; b, l, s = b[m], l[m], s[m]
-            x0, y0, x1, y1 = box
-            b = b + np.array([x0, y0, x0, y0], np.float64)
-            b[:, 0::2] = b[:, 0::2].clip(x0, x1); b[:, 1::2] = b[:, 1::2].clip(y0, y1)
-            ok = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
-            B.append(b[ok]); S.append(s[ok]); L.append(l[ok]); T.append(np.tile(np.array(box, np.float64), (int(ok.sum()), 1)))
-            ids.append(np.full(int(ok.sum()), tile_index[box]))
-    skipped = 0
     resize = _resize_ahead(detector) if resize_ahead else None
     prep = lambda arrs: _inputs(arrs, dev, resize)   # on a CPU in the reader thread; elsewhere on the device, in this one
     on_cpu = dev.type == "cpu"
     if channels_last: _channels_last(detector, dev)
-    def batches():   # (tile boxes, detector inputs, tiles read): runs ahead in a thread with prefetch
-        nonlocal skipped
-        boxes, arrs, n = [], [], 0
-        for box, arr in r.tiles(grid, list(ds.values())):
-            n += 1
-            if skip_empty and arr.min() == arr.max(): skipped += 1; continue
-            boxes.append(box); arrs.append(np.ascontiguousarray(arr))   # a copy of a band view: the band can go with the next
-            if len(boxes) == batch_size:
-                yield boxes, (prep(arrs) if on_cpu else arrs), n; boxes, arrs, n = [], [], 0
-        if boxes or n: yield boxes, (prep(arrs) if on_cpu else arrs), n
+    batches = _tile_batches(r, grid, list(ds.values()), batch_size, skip_empty, prep if on_cpu else None)
     bar = _Bar(len(grid), progress_desc or Path(image).name, progress)
-    try:
-        for boxes, xs, n in (_prefetch(batches()) if prefetch else batches()):
-            if boxes: collect(boxes, xs if on_cpu else prep(xs))
-            bar.update(n)
-    finally: bar.close()
+    parts, skipped = _detect_batches(detector, _prefetch(batches) if prefetch else batches, grid, dev, dtype, score_threshold,
+                                     None if on_cpu else prep, bar)
     if full_image:
-        small = ds[k_full].result()
-        (b, l, s), = _run_detector(detector, [np.asarray(small)], dev, dtype)
-        m = s >= score_threshold; b = (b[m] * k_full).clip(0, [W, H, W, H]); l, s = l[m], s[m]
-        ok = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
-        B.append(b[ok]); S.append(s[ok]); L.append(l[ok]); T.append(np.tile([0., 0., W, H], (int(ok.sum()), 1)))
-        ids.append(np.full(int(ok.sum()), len(grid)))
-    cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape)
-    res = merge_detections(cat(B, (0, 4)), cat(S, 0), cat(L, 0).astype(np.int64), cat(T, (0, 4)), W, H, merge, iou_threshold,
-                           edge_eps, cat(ids, 0).astype(np.int64))
-    o = np.argsort(-res["scores"], kind="stable")
-    dets = [{"label": label_name(int(l), labels), "score": round(float(s), 4), "box": [round(float(v), 2) for v in b]}
-            for b, s, l in zip(res["boxes"][o], res["scores"][o], res["labels"][o])]
-    counts = {n: 0 for n in (labels or [])}
-    for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
+        b, s, l = _full_image_detections(detector, ds[k_full].result(), k_full, W, H, dev, dtype, score_threshold)
+        for part, v in zip(parts, (b, s, l, np.tile([0., 0., W, H], (len(b), 1)), np.full(len(b), len(grid)))): part.append(v)
+    res = _merge_parts(parts, W, H, merge, iou_threshold, edge_eps)
+    dets, counts = _detections_counts(res, labels)
     secs = time.time() - t0
     rec = {"image": str(image), "width": W, "height": H, "detections": dets, "counts": counts,
            "sliced": {"tile": tile, "overlap": overlap, "tiles": len(grid), "skipped_empty": skipped, "merge": merge,
                       "full_image": bool(full_image), "precision": {"torch.bfloat16": "bf16", "torch.float16": "fp16"}.get(str(dtype), "fp32"),
-                      "raw_detections": int(sum(len(x) for x in S)), "seconds": round(secs, 3),
+                      "raw_detections": int(sum(len(x) for x in parts[1])), "seconds": round(secs, 3),
                       "megapixels_per_s": round(W * H / 1e6 / max(secs, 1e-9), 3)}}
     if hasattr(r, "geo_info"): rec["geo"] = r.geo_info()
     if overview: write_overview(ds[k_ov].result(), rec, overview, k_ov)
@@ -618,18 +688,16 @@ def _tile_name(fn: str, box, dup: bool, image_id: int) -> str:
     p = Path(fn); stem = f"{image_id}_{p.stem}" if dup else p.stem
     return (p.parent / f"{stem}__x{box[0]}_y{box[1]}.png").as_posix()
 
-# %% ../nbs/05_tiles.ipynb #0c51c7f2
-def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
-              size: int = 1024, overlap: float = 0.2, min_visible: float = 0.5, empty_share: float = 0.1, seed: int = 42,
-              as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
-              images: Sequence[str] | None = None, splits: dict[str, str] | None = None) -> Path:
-    "Cut the images of a COCO set into overlapping tiles with clipped boxes; writes `out_dir/annotations.json` (returned) and `manifest.json`."
-    check_tiling(size, overlap, "size")
+# %% ../nbs/05_tiles.ipynb #da7ac7e6
+def _check_shares(min_visible: float, empty_share: float) -> None:
+    "Raise `ConfigError` unless `min_visible` and `empty_share` are numbers in [0, 1]."
     if not isinstance(min_visible, (int, float)) or not 0 <= min_visible <= 1:
         raise ConfigError(f"min_visible = {min_visible!r}: expected a number in [0, 1] (share of a box that must be inside the tile)")
     if not isinstance(empty_share, (int, float)) or not 0 <= empty_share <= 1:
         raise ConfigError(f"empty_share = {empty_share!r}: expected a number in [0, 1] (share of empty tiles kept)")
-    coco = D.read_coco(coco_json, image_root); root = Path(coco["image_root"]); out = Path(out_dir)
+
+def _select_images(coco: dict, coco_json, images: Sequence[str] | None, splits: dict[str, str] | None) -> dict:
+    "Check that `images` and `splits` name images of `coco` (and `splits` known splits); `coco` restricted to `images` when given."
     names = {im["file_name"] for im in coco["images"]}
     for what, given in (("images", images or []), ("splits", splits or {})):
         unknown = sorted(set(given) - names)
@@ -639,9 +707,13 @@ def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None
     if images is not None:
         keep = set(images); coco = dict(coco, images=[im for im in coco["images"] if im["file_name"] in keep])
         ids = {im["id"] for im in coco["images"]}; coco["annotations"] = [a for a in coco["annotations"] if a["image_id"] in ids]
+    return coco
+
+# %% ../nbs/05_tiles.ipynb #58434f6d
+def _tile_candidates(coco: dict, size: int, overlap: float, min_visible: float) -> list[tuple[dict, tuple, list]]:
+    "Every tile of every image (by image id): `(image, tile box, [(annotation, clipped xyxy box, visible share)])` for the boxes it keeps."
     by_img = defaultdict(list)
     for a in coco["annotations"]: by_img[a["image_id"]].append(a)
-    stems = Counter(Path(im["file_name"]).with_suffix("").as_posix() for im in coco["images"])
     cand = []                                   # (source image, tile box, [(ann, clipped xyxy, visible share)])
     for im in sorted(coco["images"], key=lambda im: im["id"]):
         anns = by_img[im["id"]]
@@ -652,14 +724,18 @@ def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None
             vis = (c[:, 2] - c[:, 0]) * (c[:, 3] - c[:, 1]) / np.maximum(area, 1e-12)
             keep = np.nonzero(((c[:, 2] - c[:, 0]) > 0) & ((c[:, 3] - c[:, 1]) > 0) & (vis >= min_visible))[0]
             cand.append((im, t, [(anns[i], c[i], float(vis[i])) for i in keep]))
+    return cand
+
+def _choose_empty(cand: list, empty_share: float, seed: int) -> set[int]:
+    "Indices in `cand` of the empty tiles kept: a share `empty_share` of them, by a hash of `seed`, image name and tile position."
     empty = [(hashlib.sha256(f"{seed}:{im['file_name']}:{t[0]}:{t[1]}".encode()).hexdigest(), k) for k, (im, t, a) in enumerate(cand) if not a]
-    chosen = {k for _, k in sorted(empty)[:int(round(empty_share * len(empty)))]}
-    sel = [x for k, x in enumerate(cand) if x[2] or k in chosen]
-    params = {"size": size, "overlap": overlap, "min_visible": min_visible, "empty_share": empty_share, "seed": seed,
-              "as_files": as_files, "source": str(coco_json), "source_sha256": D.file_sha256(coco_json),
-              "tiles": len(sel), "empty_tiles": len(chosen), "source_images": len(coco["images"]),
-              "images": sorted(images) if images is not None else None, "splits": dict(sorted((splits or {}).items())) or None}
-    images, annotations, rows = [], [], []
+    return {k for _, k in sorted(empty)[:int(round(empty_share * len(empty)))]}
+
+# %% ../nbs/05_tiles.ipynb #59100a69
+def _tile_records(coco: dict, sel: list, as_files: bool) -> tuple[list[dict], list[dict]]:
+    "COCO image and annotation records of the tiles `sel` (boxes in tile pixels), each naming its source image, tile box and visible share."
+    stems = Counter(Path(im["file_name"]).with_suffix("").as_posix() for im in coco["images"])
+    images, annotations = [], []
     for im, t, anns in sel:
         dup = stems[Path(im["file_name"]).with_suffix("").as_posix()] > 1
         rec = {"id": len(images) + 1, "file_name": _tile_name(im["file_name"], t, dup, im["id"]) if as_files else im["file_name"],
@@ -673,40 +749,74 @@ def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None
                                 "bbox": [round(x0 - t[0], 3), round(y0 - t[1], 3), round(x1 - x0, 3), round(y1 - y0, 3)],
                                 "area": round((x1 - x0) * (y1 - y0), 3), "iscrowd": a.get("iscrowd", 0), "source_ann": a["id"],
                                 "visible": round(v, 4)})
-    tiled = {"info": {"description": f"tiles of {coco_json}", "tiling": params}, "images": images, "annotations": annotations,
-             "categories": coco["categories"]}
+    return images, annotations
+
+# %% ../nbs/05_tiles.ipynb #5b687b95
+def _write_tiles(images: list[dict], root: Path, out: Path, coco_json, allow_large: bool) -> dict[str, tuple[str, int]]:
+    "Write the tiles `images` (tile records) as PNG files under `out/images`, each source image read once; returns `{file name: (sha256, bytes)}`."
     files = {}
-    if as_files:
-        for src, group in itertools.groupby(images, key=lambda r: r["source_id"]):
-            group = sorted(group, key=lambda r: (r["tile"][1], r["tile"][0]))
-            r = open_raster(root / group[0]["source_image"], allow_large)   # GeoTIFF/JP2/16-bit through GDAL, as sliced_predict reads them
-            if r.size != (group[0]["source_width"], group[0]["source_height"]):
-                raise DataError(f"{root / group[0]['source_image']}: image is {r.width}x{r.height} but {coco_json} says "
-                                f"{group[0]['source_width']}x{group[0]['source_height']}")
-            names = {tuple(g["tile"]): g["file_name"] for g in group}
-            for box, arr in r.tiles([tuple(g["tile"]) for g in group]):
-                buf = io.BytesIO(); Image.fromarray(arr).save(buf, format="PNG"); data = buf.getvalue()
-                p = out / "images" / names[box]; p.parent.mkdir(parents=True, exist_ok=True)
-                with atomic_open(p, "wb") as f: f.write(data)
-                files[names[box]] = (hashlib.sha256(data).hexdigest(), len(data))
+    for src, group in itertools.groupby(images, key=lambda r: r["source_id"]):
+        group = sorted(group, key=lambda r: (r["tile"][1], r["tile"][0]))
+        r = open_raster(root / group[0]["source_image"], allow_large)   # GeoTIFF/JP2/16-bit through GDAL, as sliced_predict reads them
+        if r.size != (group[0]["source_width"], group[0]["source_height"]):
+            raise DataError(f"{root / group[0]['source_image']}: image is {r.width}x{r.height} but {coco_json} says "
+                            f"{group[0]['source_width']}x{group[0]['source_height']}")
+        names = {tuple(g["tile"]): g["file_name"] for g in group}
+        for box, arr in r.tiles([tuple(g["tile"]) for g in group]):
+            buf = io.BytesIO(); Image.fromarray(arr).save(buf, format="PNG"); data = buf.getvalue()
+            p = out / "images" / names[box]; p.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_open(p, "wb") as f: f.write(data)
+            files[names[box]] = (hashlib.sha256(data).hexdigest(), len(data))
+    return files
+
+# %% ../nbs/05_tiles.ipynb #0c0e02c7
+def _file_rows(tiled: dict, images: list[dict], files: dict, split: dict[str, str]) -> list[dict]:
+    "Manifest rows of tile files: one per tile, in the split of its source image."
+    rows = []
+    for fn, labels, h in D.coco_items(tiled):
+        src = next(r["source_image"] for r in images if r["file_name"] == fn)
+        rows.append({"path": fn, "sha256": files[fn][0], "size": files[fn][1], "labels": labels, "split": split[src], "ann": h})
+    return rows
+
+def _crop_rows(coco: dict, images: list[dict], annotations: list[dict], split: dict[str, str], root: Path) -> list[dict]:
+    "Manifest rows of crop records: one per source image (its file, and the boxes of all its tiles for the annotation hash)."
+    rows = []
+    used = {r["source_image"] for r in images}
+    cats = {c["id"]: c["name"] for c in coco["categories"]}
+    for fn in sorted(used):
+        ids = [r["id"] for r in images if r["source_image"] == fn]
+        ann = sorted((cats[a["category_id"]], a["bbox"], a["image_id"]) for a in annotations if a["image_id"] in set(ids))
+        rows.append({"path": fn, "sha256": D.file_sha256(root / fn), "size": (root / fn).stat().st_size,
+                     "labels": sorted({x[0] for x in ann}), "split": split[fn],
+                     "ann": hashlib.sha256(json.dumps(ann).encode()).hexdigest()[:16]})
+    return rows
+
+# %% ../nbs/05_tiles.ipynb #040edddc
+def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
+              size: int = 1024, overlap: float = 0.2, min_visible: float = 0.5, empty_share: float = 0.1, seed: int = 42,
+              as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
+              images: Sequence[str] | None = None, splits: dict[str, str] | None = None) -> Path:
+    "Cut the images of a COCO set into overlapping tiles with clipped boxes; writes `out_dir/annotations.json` (returned) and `manifest.json`."
+    check_tiling(size, overlap, "size")
+    _check_shares(min_visible, empty_share)
+    coco = D.read_coco(coco_json, image_root); root = Path(coco["image_root"]); out = Path(out_dir)
+    coco = _select_images(coco, coco_json, images, splits)
+    cand = _tile_candidates(coco, size, overlap, min_visible)
+    chosen = _choose_empty(cand, empty_share, seed)
+    sel = [x for k, x in enumerate(cand) if x[2] or k in chosen]
+    params = {"size": size, "overlap": overlap, "min_visible": min_visible, "empty_share": empty_share, "seed": seed,
+              "as_files": as_files, "source": str(coco_json), "source_sha256": D.file_sha256(coco_json),
+              "tiles": len(sel), "empty_tiles": len(chosen), "source_images": len(coco["images"]),
+              "images": sorted(images) if images is not None else None, "splits": dict(sorted((splits or {}).items())) or None}
+    tile_images, annotations = _tile_records(coco, sel, as_files)
+    tiled = {"info": {"description": f"tiles of {coco_json}", "tiling": params}, "images": tile_images, "annotations": annotations,
+             "categories": coco["categories"]}
+    files = _write_tiles(tile_images, root, out, coco_json, allow_large) if as_files else {}
     ann_path = write_json(out / "annotations.json", tiled)
     src_items = {fn: labels for fn, labels, _ in D.coco_items(coco)}
     split = D.split_items(sorted(src_items.items()), valid_pct, test_pct, seed) | dict(splits or {})
-    if as_files:
-        for fn, labels, h in D.coco_items(tiled):
-            src = next(r["source_image"] for r in images if r["file_name"] == fn)
-            rows.append({"path": fn, "sha256": files[fn][0], "size": files[fn][1], "labels": labels, "split": split[src], "ann": h})
-        mroot = out / "images"
-    else:
-        used = {r["source_image"] for r in images}
-        cats = {c["id"]: c["name"] for c in coco["categories"]}
-        for fn in sorted(used):
-            ids = [r["id"] for r in images if r["source_image"] == fn]
-            ann = sorted((cats[a["category_id"]], a["bbox"], a["image_id"]) for a in annotations if a["image_id"] in set(ids))
-            rows.append({"path": fn, "sha256": D.file_sha256(root / fn), "size": (root / fn).stat().st_size,
-                         "labels": sorted({x[0] for x in ann}), "split": split[fn],
-                         "ann": hashlib.sha256(json.dumps(ann).encode()).hexdigest()[:16]})
-        mroot = root
+    if as_files: rows, mroot = _file_rows(tiled, tile_images, files, split), out / "images"
+    else: rows, mroot = _crop_rows(coco, tile_images, annotations, split, root), root
     m = D.Manifest(str(mroot), "detect", sorted(rows, key=lambda r: r["path"]), seed, valid_pct, test_pct, str(ann_path), params)
     m.save(out / "manifest.json")
     return ann_path
@@ -755,8 +865,9 @@ def untile_coco(tiled: dict | str | os.PathLike, merge: str | None = None, iou_t
                          "area": (x1 - x0) * (y1 - y0), "iscrowd": 0})
     return {"images": [src[k] for k in sorted(src)], "annotations": anns, "categories": tiled["categories"]}
 
-# %% ../nbs/05_tiles.ipynb #1ee39496
+# %% ../nbs/05_tiles.ipynb #01b2c138
 def _tiles_defaults(model_dir: Path) -> TilesConfig:
+    "The `[tiles]` section of the run's `config.toml` next to or above `model_dir`, else `TilesConfig`'s defaults."
     for p in (model_dir / "config.toml", model_dir.parent / "config.toml"):
         if p.is_file():
             try:
@@ -764,17 +875,6 @@ def _tiles_defaults(model_dir: Path) -> TilesConfig:
                 return load_config(p, check_paths=False).tiles
             except InflameError: pass
     return TilesConfig()
-
-def write_counts_csv(path: str | os.PathLike, records: Sequence[dict], labels: Sequence[str] = ()) -> Path:
-    "Atomically write counts per image and class (`image, width, height, <label>..., total`) for `records`."
-    names = list(labels) + sorted({n for r in records for n in r.get("counts", {})} - set(labels))
-    path = Path(path)
-    with atomic_open(path, "w") as f:
-        w = csv.writer(f, lineterminator="\n"); w.writerow(["image", "width", "height", *names, "total", "error"])
-        for r in records:
-            c = r.get("counts", {})
-            w.writerow([r["image"], r.get("width", ""), r.get("height", ""), *[c.get(n, 0) for n in names], sum(c.values()), r.get("error", "")])
-    return path
 
 def _tile_problem(path: Path, tile: int, model) -> str | None:
     "Why the tiles of image `path` cannot go through `model` (too thin for its resize), read from the header only; None when they can (or the header is unreadable here)."
@@ -786,7 +886,27 @@ def _tile_problem(path: Path, tile: int, model) -> str | None:
     except Exception: return None
     return input_problem(min(tile, W), min(tile, H), model)
 
-# %% ../nbs/05_tiles.ipynb #b9b8460d
+def _load_detector(model_dir: Path, device: str, runtime: str, precision: str) -> tuple[Any, dict]:
+    "The exported model of `model_dir` and its metadata: its torch weights (`load_model`), or its TorchScript/ONNX export for another `runtime`."
+    from inflame.detect import input_problem, load_model   # imported here: tiles is usable (and testable) without a trained model
+    if runtime == "torch": return load_model(model_dir, device=device)
+    from inflame.export import load_runtime
+    if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision")
+    return load_runtime(model_dir, runtime, device)
+
+# %% ../nbs/05_tiles.ipynb #ec74ee18
+def write_counts_csv(path: str | os.PathLike, records: Sequence[dict], labels: Sequence[str] = ()) -> Path:
+    "Atomically write counts per image and class (`image, width, height, <label>..., total`) for `records`."
+    names = list(labels) + sorted({n for r in records for n in r.get("counts", {})} - set(labels))
+    path = Path(path)
+    with atomic_open(path, "w") as f:
+        w = csv.writer(f, lineterminator="\n"); w.writerow(["image", "width", "height", *names, "total", "error"])
+        for r in records:
+            c = r.get("counts", {})
+            w.writerow([r["image"], r.get("width", ""), r.get("height", ""), *[c.get(n, 0) for n in names], sum(c.values()), r.get("error", "")])
+    return path
+
+# %% ../nbs/05_tiles.ipynb #039f0dc8
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile: int | None = None, overlap: float | None = None,
             merge: str | None = None, full_image: bool | None = None, allow_large: bool | None = None,
             counts_csv: str | os.PathLike | None = None, overview: str | os.PathLike | None = None, batch_size: int | None = None,
@@ -801,12 +921,7 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     _check_options(tile, overlap, batch_size, merge, cfg.iou_threshold, 0.0 if score_threshold is None else score_threshold)
     paths = source if isinstance(source, list) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
-    from inflame.detect import input_problem, load_model   # imported here: tiles is usable (and testable) without a trained model
-    if runtime == "torch": model, meta = load_model(model_dir, device=device)
-    else:
-        from inflame.export import load_runtime
-        if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision")
-        model, meta = load_runtime(model_dir, runtime, device)
+    model, meta = _load_detector(model_dir, device, runtime, precision)
     inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
     labels = list(meta.get("labels", []))
     thr = float(meta.get("score_threshold", 0.05)) if score_threshold is None else score_threshold
@@ -828,13 +943,9 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
         yield rec
     if counts_csv and (len(done) & (len(done) - 1)): write_counts_csv(counts_csv, done, labels)           # and the whole folder
 
-# %% ../nbs/05_tiles.ipynb #8d3930f9
-def evaluate_records(records: Sequence[dict], coco: dict | str | os.PathLike, count_threshold: float = 0.5, max_dets: int = 10000) -> dict:
-    "COCO AP / AP50 / AP75, AP50 per class, and true vs predicted counts per image of sliced-prediction `records` against `coco`."
-    import contextlib as _cl
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-    if not isinstance(coco, dict): coco = D.read_coco(coco, check_files=False)
+# %% ../nbs/05_tiles.ipynb #2d68fe38
+def _match_records(records: Sequence[dict], coco: dict, count_threshold: float) -> tuple[list[dict], list[dict], list[dict]]:
+    "The COCO image of each record (matched by file name), the records' detections as COCO results, and true vs predicted counts per image."
     cats = {c["name"]: c["id"] for c in coco["categories"]}; names = {v: k for k, v in cats.items()}
     by_name = {}
     for im in coco["images"]: by_name.setdefault(Path(im["file_name"]).name, []).append(im)
@@ -853,13 +964,15 @@ def evaluate_records(records: Sequence[dict], coco: dict | str | os.PathLike, co
         counts.append({"image": im["file_name"], "true": {n: true[n] for n in cats if true[n] or pred[n]},
                        "predicted": {n: pred[n] for n in cats if true[n] or pred[n]}, "true_total": sum(true.values()),
                        "predicted_total": sum(pred.values())})
-    ids = {im["id"] for im in imgs}
-    gt = {"images": imgs, "categories": coco["categories"],
-          "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
-                          for a in coco["annotations"] if a["image_id"] in ids]}
-    out = {"images": len(imgs), "detections": len(results), "count_threshold": count_threshold, "counts": counts}
-    if not results or not gt["annotations"]:
-        return {**out, "ap": 0.0, "ap50": 0.0, "ap75": 0.0, "ap50_per_class": {}}
+    return imgs, results, counts
+
+# %% ../nbs/05_tiles.ipynb #1044b05c
+def _coco_ap(gt: dict, results: list[dict], max_dets: int) -> dict:
+    "`ap` (IoU 0.5:0.95), `ap50`, `ap75` and `ap50_per_class` (classes with ground truth) of COCO `results` against `gt`, by pycocotools."
+    import contextlib as _cl
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+    cats = {c["name"]: c["id"] for c in gt["categories"]}; names = {v: k for k, v in cats.items()}
     with _cl.redirect_stdout(io.StringIO()):
         G = COCO(); G.dataset = gt; G.createIndex()
         E = COCOeval(G, G.loadRes(results), "bbox"); E.params.maxDets = [1, 100, max_dets]
@@ -869,8 +982,22 @@ def evaluate_records(records: Sequence[dict], coco: dict | str | os.PathLike, co
     for k, cid in enumerate(E.params.catIds):
         p = pr[:, k]; p = p[p > -1]
         if any(a["category_id"] == cid for a in gt["annotations"]): per[names[cid]] = round(float(p.mean()) if len(p) else 0.0, 4)
-    return {**out, "ap": round(float(E.stats[0]), 4), "ap50": round(float(E.stats[1]), 4), "ap75": round(float(E.stats[2]), 4),
+    return {"ap": round(float(E.stats[0]), 4), "ap50": round(float(E.stats[1]), 4), "ap75": round(float(E.stats[2]), 4),
             "ap50_per_class": per}
+
+# %% ../nbs/05_tiles.ipynb #10d98ed4
+def evaluate_records(records: Sequence[dict], coco: dict | str | os.PathLike, count_threshold: float = 0.5, max_dets: int = 10000) -> dict:
+    "COCO AP / AP50 / AP75, AP50 per class, and true vs predicted counts per image of sliced-prediction `records` against `coco`."
+    if not isinstance(coco, dict): coco = D.read_coco(coco, check_files=False)
+    imgs, results, counts = _match_records(records, coco, count_threshold)
+    ids = {im["id"] for im in imgs}
+    gt = {"images": imgs, "categories": coco["categories"],
+          "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
+                          for a in coco["annotations"] if a["image_id"] in ids]}
+    out = {"images": len(imgs), "detections": len(results), "count_threshold": count_threshold, "counts": counts}
+    if not results or not gt["annotations"]:
+        return {**out, "ap": 0.0, "ap50": 0.0, "ap75": 0.0, "ap50_per_class": {}}
+    return {**out, **_coco_ap(gt, results, max_dets)}
 
 # %% ../nbs/05_tiles.ipynb #0b5ce599
 def evaluate(model_dir: str | os.PathLike, annotations: str | os.PathLike, image_root: str | os.PathLike | None = None,
