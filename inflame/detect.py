@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
+from fastcore.basics import patch
 from . import data as D
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, autocast_inference,
                           config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype, progress, runtime_loader,
@@ -141,6 +142,59 @@ def _anchor_sizes(min_size: int) -> tuple:
     f = max(min(min_size / 800, 1.0), 0.25)
     return tuple(int(round(s * f)) for s in (32, 64, 128, 256, 512))
 
+# %% ../nbs/04_detect.ipynb #2c1b512f
+_TV_WEIGHTS = {"trident_r50": "ResNet50_Weights", "fasterrcnn_r50_c4": "ResNet50_Weights", "fasterrcnn_r50_fpn": "ResNet50_Weights",
+               "trident_r101": "ResNet101_Weights", "fasterrcnn_r101_c4": "ResNet101_Weights"}
+
+def _imagenet_weights(arch: str):
+    "torchvision's ImageNet weights enum of `arch`'s ResNet (a `ConfigError` for an arch without)."
+    import torchvision.models as tvm
+    if arch not in _TV_WEIGHTS: raise ConfigError(f"[model] pretrained = true: no ImageNet weights exist for arch {arch!r}; "
+                                                  f"choose one of {', '.join(_TV_WEIGHTS)} or set pretrained = false")
+    return getattr(tvm, _TV_WEIGHTS[arch]).IMAGENET1K_V1
+
+def _download_resnet(arch: str) -> dict:
+    "The ImageNet ResNet state dict of `arch` (downloaded once by torchvision; a `ConfigError` saying what to do otherwise)."
+    w = _imagenet_weights(arch)
+    try: return w.get_state_dict(progress=False)
+    except Exception as e:
+        raise ConfigError(f"[model] pretrained = true: could not get torchvision's {w} ({type(e).__name__}: {e}); "
+                          f"download it once, or put a local ResNet state dict in [model] weights") from None
+
+# %% ../nbs/04_detect.ipynb #87ed9108
+def _fpn_model(arch: str, num_classes: int, train_sizes: tuple, max_size: int, score_threshold: float, pretrained: bool,
+               frozen_norm: bool) -> nn.Module:
+    "torchvision's Faster R-CNN ResNet-50 FPN (the baseline arch), with the loss names of the module contract."
+    from torchvision.models.detection import fasterrcnn_resnet50_fpn
+    from torchvision.ops import FrozenBatchNorm2d
+    wb = _imagenet_weights(arch) if pretrained else None
+    m = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=wb, num_classes=num_classes, min_size=train_sizes,
+                                max_size=max_size, box_score_thresh=score_threshold,
+                                trainable_backbone_layers=3 if (pretrained or frozen_norm) else 5,
+                                norm_layer=FrozenBatchNorm2d if (pretrained or frozen_norm) else nn.BatchNorm2d)
+    m.loss_names = LOSS_NAMES
+    return m
+
+# %% ../nbs/04_detect.ipynb #fc05a9e8
+def _c4_resnet(arch: str, spec: dict, frozen: bool, pretrained: bool, dilations: Sequence[int], test_branches: str) -> nn.Module:
+    "The ResNet of C4 arch `arch`: ImageNet weights when `pretrained`, trident res4 for a trident arch, stem and res2 frozen when `frozen`."
+    from torchvision.ops import FrozenBatchNorm2d
+    r = _resnet(spec["layers"], spec["width"], FrozenBatchNorm2d if frozen else nn.BatchNorm2d, spec.get("stride", 16))
+    if pretrained: r.load_state_dict(_download_resnet(arch), strict=False)
+    if spec["trident"]: trident_resnet(r, "layer3", dilations, test_branches)
+    if frozen:   # Detectron2's FREEZE_AT = 2: stem and res2
+        for mod in (r.conv1, r.bn1, r.layer1):
+            for p in mod.parameters(): p.requires_grad_(False)
+    return r
+
+def _branch_ranges(spec: dict, nb: int, test_branches: str, scale_aware: bool | None, scale_ranges) -> list | None:
+    "The per-branch valid ranges of scale-aware training, or None when it is off (default: on for trident archs tested with all branches)."
+    if scale_aware is None: scale_aware = spec["trident"] and test_branches == "all"
+    if not (scale_aware and nb > 1): return None
+    if scale_ranges is None and nb != 3:
+        raise ConfigError(f"scale-aware training with {nb} branches needs explicit scale ranges (the paper's are for 3)")
+    return check_scale_ranges(scale_ranges or PAPER_SCALE_RANGES, nb)
+
 # %% ../nbs/04_detect.ipynb #804881e6
 def build_torchvision_model(arch: str, num_classes: int, min_size: int = 800, max_size: int = 1333,
                             dilations: Sequence[int] = (1, 2, 3), test_branches: str = "fast", pretrained: bool = False,
@@ -149,32 +203,13 @@ def build_torchvision_model(arch: str, num_classes: int, min_size: int = 800, ma
                             box_batch_size_per_image: int | None = None) -> nn.Module:
     "A torchvision-backend detector for `num_classes` (background included) following the module contract above."
     spec = check_arch(arch)
-    from torchvision.ops import FrozenBatchNorm2d, MultiScaleRoIAlign
-    train_sizes = tuple(train_sizes or (min_size,))
-    if spec.get("fpn"):
-        from torchvision.models.detection import fasterrcnn_resnet50_fpn
-        wb = _imagenet_weights(arch) if pretrained else None
-        m = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=wb, num_classes=num_classes, min_size=train_sizes,
-                                    max_size=max_size, box_score_thresh=score_threshold,
-                                    trainable_backbone_layers=3 if (pretrained or frozen_norm) else 5,
-                                    norm_layer=FrozenBatchNorm2d if (pretrained or frozen_norm) else nn.BatchNorm2d)
-        m.loss_names = LOSS_NAMES
-        return m
-    frozen = pretrained or frozen_norm
-    r = _resnet(spec["layers"], spec["width"], FrozenBatchNorm2d if frozen else nn.BatchNorm2d, spec.get("stride", 16))
-    if pretrained: r.load_state_dict(_download_resnet(arch), strict=False)
-    nb = len(dilations) if spec["trident"] else 1
-    if spec["trident"]: trident_resnet(r, "layer3", dilations, test_branches)
-    if frozen:   # Detectron2's FREEZE_AT = 2: stem and res2
-        for mod in (r.conv1, r.bn1, r.layer1):
-            for p in mod.parameters(): p.requires_grad_(False)
-    if scale_aware is None: scale_aware = spec["trident"] and test_branches == "all"
-    ranges = None
-    if scale_aware and nb > 1:
-        if scale_ranges is None and nb != 3:
-            raise ConfigError(f"scale-aware training with {nb} branches needs explicit scale ranges (the paper's are for 3)")
-        ranges = check_scale_ranges(scale_ranges or PAPER_SCALE_RANGES, nb)
+    from torchvision.ops import MultiScaleRoIAlign
     from torchvision.models.detection.anchor_utils import AnchorGenerator
+    train_sizes = tuple(train_sizes or (min_size,))
+    if spec.get("fpn"): return _fpn_model(arch, num_classes, train_sizes, max_size, score_threshold, pretrained, frozen_norm)
+    r = _c4_resnet(arch, spec, pretrained or frozen_norm, pretrained, dilations, test_branches)
+    nb = len(dilations) if spec["trident"] else 1
+    ranges = _branch_ranges(spec, nb, test_branches, scale_aware, scale_ranges)
     backbone, head = C4Backbone(r), Res5Head(r.layer4)
     tiny = spec["width"] < 64
     rpn_head = LiteRPNHead(backbone.out_channels, 15, spec["rpn_width"]) if spec.get("rpn_width") else None
@@ -189,23 +224,6 @@ def build_torchvision_model(arch: str, num_classes: int, min_size: int = 800, ma
         box_positive_fraction=0.5 if nb > 1 else 0.25,     # Detectron2's TridentNet config: 128 RoIs, half positive
         box_score_thresh=score_threshold)
     return model
-
-# %% ../nbs/04_detect.ipynb #2c1b512f
-_TV_WEIGHTS = {"trident_r50": "ResNet50_Weights", "fasterrcnn_r50_c4": "ResNet50_Weights", "fasterrcnn_r50_fpn": "ResNet50_Weights",
-               "trident_r101": "ResNet101_Weights", "fasterrcnn_r101_c4": "ResNet101_Weights"}
-
-def _imagenet_weights(arch: str):
-    import torchvision.models as tvm
-    if arch not in _TV_WEIGHTS: raise ConfigError(f"[model] pretrained = true: no ImageNet weights exist for arch {arch!r}; "
-                                                  f"choose one of {', '.join(_TV_WEIGHTS)} or set pretrained = false")
-    return getattr(tvm, _TV_WEIGHTS[arch]).IMAGENET1K_V1
-
-def _download_resnet(arch: str) -> dict:
-    w = _imagenet_weights(arch)
-    try: return w.get_state_dict(progress=False)
-    except Exception as e:
-        raise ConfigError(f"[model] pretrained = true: could not get torchvision's {w} ({type(e).__name__}: {e}); "
-                          f"download it once, or put a local ResNet state dict in [model] weights") from None
 
 # %% ../nbs/04_detect.ipynb #dce6ae7c
 def is_resnet_state_dict(sd: dict) -> bool:
@@ -557,23 +575,6 @@ class DetectTask(Task):
         if not cfg.data.manifest and (not cfg.data.path or not cfg.data.annotations):
             raise ConfigError(f"{cfg.source}: detection needs [data] path (images) and [data] annotations (COCO json), or [data] manifest")
 
-    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[D.Manifest, dict]:
-        "The manifest (a run folder's own when resuming), its COCO set and labels; a set without train or valid images fails here."
-        skipped, fresh = [], False
-        if manifest is not None or cfg.data.manifest: man = D.read_manifest(manifest or cfg.data.manifest, root=cfg.data.path or None)
-        else:
-            man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
-                                           cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
-            fresh = True
-        if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
-        ann = cfg.data.annotations or man.annotations
-        if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
-        coco = D.read_coco(ann, man.root)
-        if not man.annotations: man.annotations = str(ann)
-        if not detection_items(man, coco, "train"): raise DataError(f"{man.root}: the manifest has no training images")
-        if not detection_items(man, coco, "valid"): raise DataError(f"{man.root}: the manifest has no validation images; make it with valid_pct > 0")
-        return man, {"coco": coco, "labels": coco_labels(coco), "skipped": skipped, "fresh": fresh}
-
     def identity(self, cfg: Config, m: D.Manifest, extra: dict) -> dict:
         "Task, arch and the COCO set's labels."
         return {"task": "detect", "arch": cfg.model.arch, "labels": extra["labels"]}
@@ -582,18 +583,40 @@ class DetectTask(Task):
         "`detection_learner` on the manifest."
         return detection_learner(cfg, m, extra["coco"], run_dir, extra["labels"])
 
-    def finish(self, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
-        "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
-        labels = extra["labels"]
-        mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
-        ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
-                      batch_size=cfg.train.batch_size, device=cfg.train.device)
-        shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
-        plot_predictions(mdir, shown, run_dir/"predictions.png", device=cfg.train.device)
-        timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
-        get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
-        return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
-                "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
+
+# %% ../nbs/04_detect.ipynb #31bef7b0
+@patch
+def data(self: DetectTask, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[D.Manifest, dict]:
+    "The manifest (a run folder's own when resuming), its COCO set and labels; a set without train or valid images fails here."
+    skipped, fresh = [], False
+    if manifest is not None or cfg.data.manifest: man = D.read_manifest(manifest or cfg.data.manifest, root=cfg.data.path or None)
+    else:
+        man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
+                                       cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
+        fresh = True
+    if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
+    ann = cfg.data.annotations or man.annotations
+    if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
+    coco = D.read_coco(ann, man.root)
+    if not man.annotations: man.annotations = str(ann)
+    if not detection_items(man, coco, "train"): raise DataError(f"{man.root}: the manifest has no training images")
+    if not detection_items(man, coco, "valid"): raise DataError(f"{man.root}: the manifest has no validation images; make it with valid_pct > 0")
+    return man, {"coco": coco, "labels": coco_labels(coco), "skipped": skipped, "fresh": fresh}
+
+# %% ../nbs/04_detect.ipynb #46e87914
+@patch
+def finish(self: DetectTask, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
+    "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
+    labels = extra["labels"]
+    mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
+    ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
+                  batch_size=cfg.train.batch_size, device=cfg.train.device)
+    shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
+    plot_predictions(mdir, shown, run_dir/"predictions.png", device=cfg.train.device)
+    timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
+    get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
+    return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
+            "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
 
 # %% ../nbs/04_detect.ipynb #10abe3c2
 TASK = DetectTask()
@@ -741,21 +764,13 @@ def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
             pr[name] = prec[0, :, k, 0, -1]
     return {**res, "per_class": per_class, "per_class_ap50": per_class50}, pr, E
 
-# %% ../nbs/04_detect.ipynb #86758b9d
-def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, annotations: str | None = None,
-             out: str | os.PathLike | None = None, batch_size: int = 4, device: str = "auto", test_branches: str | None = None,
-             progress: bool | None = None, precision: str = "fp32", **kw) -> dict:
-    "COCO AP, AP50, AP75, APs/m/l and per-class AP of an exported model on `data` (see above); plots and metrics.json in `out`."
-    model, meta = load_model(model_dir, device)
-    if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
-    items, coco, split = _eval_set(data, split, annotations)
-    labels = meta["labels"]
+# %% ../nbs/04_detect.ipynb #94c9aefb
+def _eval_detections(model: nn.Module, items: list[dict], coco: dict, labels: Sequence[str], batch_size: int, show: bool,
+                     precision: str) -> tuple[list[dict], list[dict], float]:
+    "COCO results of `model` on `items` (every score kept), the error records of images that cannot be read, and the seconds taken."
     name_to_cat = {c["name"]: c["id"] for c in coco["categories"]}
-    unknown = sorted(set(name_to_cat) - set(labels))
-    if unknown: raise DataError(f"{data}: categories {unknown} are not among the model's labels {labels}")
     by_name = {im["file_name"]: im for im in coco["images"]}
     results, errors = [], []
-    show = (sys.stderr.isatty() or _in_notebook()) if progress is None else progress
     def batches():
         for i in range(0, len(items), max(1, batch_size)): yield items[i:i + batch_size]
     t0 = time.time()
@@ -774,23 +789,45 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
                 x0, y0, x1, y1 = d["box"]
                 results.append({"image_id": by_name[it["file_name"]]["id"], "category_id": name_to_cat[d["label"]],
                                 "bbox": [x0, y0, x1 - x0, y1 - y0], "score": d["score"]})
-    secs = time.time() - t0
+    return results, errors, time.time() - t0
+
+# %% ../nbs/04_detect.ipynb #f1a33ad2
+def _eval_gt(coco: dict, items: list[dict], errors: list[dict]) -> dict:
+    "The COCO ground truth of the evaluated `items`, less the images in `errors` (areas and `iscrowd` filled in)."
+    by_name = {im["file_name"]: im for im in coco["images"]}
     bad = {Path(e["image"]).resolve() for e in errors}
     ids = {by_name[it["file_name"]]["id"] for it in items if Path(it["path"]).resolve() not in bad}
-    gt = {"images": [im for im in coco["images"] if im["id"] in ids], "categories": coco["categories"],
-          "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
-                          for a in coco["annotations"] if a["image_id"] in ids]}
+    return {"images": [im for im in coco["images"] if im["id"] in ids], "categories": coco["categories"],
+            "annotations": [dict(a, area=a.get("area", a["bbox"][2] * a["bbox"][3]), iscrowd=a.get("iscrowd", 0))
+                            for a in coco["annotations"] if a["image_id"] in ids]}
+
+def _write_eval(out: Path, res: dict, pr: dict, E) -> None:
+    "`metrics.json`, the AP-per-class bar chart and (with boxes to score) the PR curves, in folder `out`."
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out/"metrics.json", res)
+    _plot_ap(res["per_class"], res["per_class_ap50"], out/"ap_per_class.png")
+    if E is not None: _plot_pr(E.params.recThrs, pr, out/"pr_curves.png")
+
+# %% ../nbs/04_detect.ipynb #86758b9d
+def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str | None = None, annotations: str | None = None,
+             out: str | os.PathLike | None = None, batch_size: int = 4, device: str = "auto", test_branches: str | None = None,
+             progress: bool | None = None, precision: str = "fp32", **kw) -> dict:
+    "COCO AP, AP50, AP75, APs/m/l and per-class AP of an exported model on `data` (see above); plots and metrics.json in `out`."
+    model, meta = load_model(model_dir, device)
+    if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
+    items, coco, split = _eval_set(data, split, annotations)
+    labels = meta["labels"]
+    unknown = sorted({c["name"] for c in coco["categories"]} - set(labels))
+    if unknown: raise DataError(f"{data}: categories {unknown} are not among the model's labels {labels}")
+    show = (sys.stderr.isatty() or _in_notebook()) if progress is None else progress
+    results, errors, secs = _eval_detections(model, items, coco, labels, batch_size, show, precision)
+    gt = _eval_gt(coco, items, errors)
     res, pr, E = coco_metrics(gt, results)
-    per_class, per_class50 = res["per_class"], res["per_class_ap50"]
     if errors: get_logger().warning(f"{len(errors)} image(s) could not be read and were left out of the scores, e.g. {errors[0]['image']}: {errors[0]['error']}")
     res.update(images=len(items) - len(errors), errors=errors, boxes=len(gt["annotations"]), detections=len(results), split=split,
                data=str(data), test_branches=getattr(model, "test_branches", meta.get("test_branches")),
                seconds_per_image=round(secs / max(len(items), 1), 4))
-    if out is not None:
-        out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        write_json(out/"metrics.json", res)
-        _plot_ap(per_class, per_class50, out/"ap_per_class.png")
-        if E is not None: _plot_pr(E.params.recThrs, pr, out/"pr_curves.png")
+    if out is not None: _write_eval(Path(out), res, pr, E)
     return res
 
 # %% ../nbs/04_detect.ipynb #0ef35421
