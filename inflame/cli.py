@@ -106,10 +106,9 @@ def _check_tile(args) -> None:
     if getattr(args, "tile", None) is not None and args.tile < MIN_TILE:
         raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
 
-# %% ../nbs/09_cli.ipynb #37a9170d
-def cmd_predict(args) -> int:
-    "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
-    from inflame.core import JsonlWriter, atomic_write
+# %% ../nbs/09_cli.ipynb #e17ea4ae
+def _predict_setup(args) -> tuple:
+    "Check the arguments of `predict`; returns the model folder, its model.json, the sources and the prediction options."
     mdir, meta = resolve_model(args.model)
     sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
     missing = [s for s in sources if not Path(s).exists()]
@@ -120,25 +119,29 @@ def cmd_predict(args) -> int:
                     "counts_csv", "overview", "precision", "runtime")
     if opts.get("runtime", "torch") != "torch": import inflame.export   # registers the TorchScript / ONNX Runtime loaders
     _check_task_options(opts, mdir, meta)
-    if (args.devices or 1) > 1 and not args.tile:
-        from inflame import scale
-        if not args.out: raise InflameError("predict --devices N: give --out FILE.jsonl for the merged results")
-        if len(sources) > 1: raise InflameError("predict --devices N: give one folder")
-        opts.pop("runtime", None)
-        out = scale.distributed_predict(mdir, sources[0], args.out, args.devices, **opts)
-        print(f"{out}: predictions of {args.devices} processes merged in input order"); return 0
+    return mdir, meta, sources, opts
+
+def _predict_devices(args, mdir: Path, sources: list, opts: dict) -> int:
+    "`predict --devices N`: one folder predicted on N processes, merged into `--out` in input order."
+    from inflame import scale
+    if not args.out: raise InflameError("predict --devices N: give --out FILE.jsonl for the merged results")
+    if len(sources) > 1: raise InflameError("predict --devices N: give one folder")
+    opts.pop("runtime", None)
+    out = scale.distributed_predict(mdir, sources[0], args.out, args.devices, **opts)
+    print(f"{out}: predictions of {args.devices} processes merged in input order"); return 0
+
+# %% ../nbs/09_cli.ipynb #cc9bfd0a
+def _predict_fn(args, meta: dict, opts: dict):
+    "The predict function: `inflame.tiles.predict` with `--tile`, else the task's own (the tiling options dropped from `opts`)."
     if args.tile:
         import importlib
-        fn = importlib.import_module("inflame.tiles").predict
-    else:
-        for k in ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"): opts.pop(k, None)
-        fn = task_module(meta["task"]).predict
-    if len(sources) == 1 and Path(sources[0]).is_file() and not getattr(args, "skip_done", False):
-        rec = next(iter(fn(mdir, sources[0], **opts)))
-        text = dumps_json(rec)
-        if args.out: atomic_write(args.out, text)
-        print(text, end="")
-        return 1 if "error" in rec else 0
+        return importlib.import_module("inflame.tiles").predict
+    for k in ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"): opts.pop(k, None)
+    return task_module(meta["task"]).predict
+
+def _predict_jsonl(args, fn, mdir: Path, sources: list, opts: dict) -> int:
+    "Predict `sources` as JSON Lines to stdout or `--out` (continued with `--skip-done`); exit status 1 when any record is an error."
+    from inflame.core import JsonlWriter
     with JsonlWriter(args.out, resume=getattr(args, "skip_done", False)) as w:
         if w.done:   # --skip-done: only the images without a record yet, one list (or one image at a time with --tile)
             todo = [p for s in sources for p in ([Path(s)] if Path(s).is_file() else D.list_images(s)) if str(p) not in w.done]
@@ -147,6 +150,21 @@ def cmd_predict(args) -> int:
         for r in recs: w.write(r)
     if args.out: print(f"{w.n} records -> {args.out}" + (f" ({len(w.done)} kept from before)" if w.done else "") + (f"; {w.errors} error record(s)" if w.errors else ""))
     return 1 if w.errors else 0
+
+# %% ../nbs/09_cli.ipynb #94ecc1ed
+def cmd_predict(args) -> int:
+    "Predict images or folders: one JSON object for a single image, else JSON Lines (one record per image, in the order given)."
+    from inflame.core import atomic_write
+    mdir, meta, sources, opts = _predict_setup(args)
+    if (args.devices or 1) > 1 and not args.tile: return _predict_devices(args, mdir, sources, opts)
+    fn = _predict_fn(args, meta, opts)
+    if len(sources) == 1 and Path(sources[0]).is_file() and not getattr(args, "skip_done", False):
+        rec = next(iter(fn(mdir, sources[0], **opts)))
+        text = dumps_json(rec)
+        if args.out: atomic_write(args.out, text)
+        print(text, end="")
+        return 1 if "error" in rec else 0
+    return _predict_jsonl(args, fn, mdir, sources, opts)
 
 # %% ../nbs/09_cli.ipynb #bfc385dd
 def cmd_sweep(args) -> int:
@@ -297,13 +315,9 @@ class HelpFormatter(argparse.HelpFormatter):
         if "default" in h or d in (None, False, argparse.SUPPRESS) or d == [] or not action.option_strings: return h
         return f"{h} (default: {d})"
 
-# %% ../nbs/09_cli.ipynb #8c5b56b2
-def build_parser() -> argparse.ArgumentParser:
-    "The argument parser of the `inflame` command."
-    p = argparse.ArgumentParser(prog="inflame", description="inflame: notebook-first computer-vision training. "
-                                "Check and split image datasets, train classifiers and detectors from a TOML config, predict JSON.")
-    p.add_argument("--version", action="version", version=f"inflame {inflame.__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=lambda **kw: argparse.ArgumentParser(formatter_class=HelpFormatter, **kw))
+# %% ../nbs/09_cli.ipynb #5c3074bc
+def _add_check_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame check`, its options and the function it runs to the subcommands `sub`."
     c = sub.add_parser("check", help="check images: report unreadable and odd files (exit 1 if any is unreadable)",
                        description=cmd_check.__doc__)
     c.add_argument("path", help="an image, a folder of images, or a COCO json")
@@ -316,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-size", type=int, default=1333, help="with --task detect: the detector's max_size")
     c.add_argument("--verbose", action="store_true", help="one line per file for every note (default: each repeated note once, with its count)")
     c.set_defaults(func=cmd_check)
+    return c
+
+# %% ../nbs/09_cli.ipynb #c40188ad
+def _add_split_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame split`, its options and the function it runs to the subcommands `sub`."
     s = sub.add_parser("split", help="split a dataset into train/valid/test and write its manifest", description=cmd_split.__doc__)
     s.add_argument("path", help="folder of class folders (classify) or of images (detect)")
     s.add_argument("--annotations", help="COCO json (implies --task detect)")
@@ -329,6 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["coco", "voc", "yolo", "csv", "vector"], help="format of --annotations (default: from the file)")
     s.add_argument("--group-by", metavar="KEY", help="keep groups in one split: 'image' (tiles of one source image), 'block:500m' (map blocks of a georeferenced survey) or 'block:2000px'")
     s.set_defaults(func=cmd_split)
+    return s
+
+# %% ../nbs/09_cli.ipynb #0921d4c4
+def _add_train_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame train`, its options and the function it runs to the subcommands `sub`."
     t = sub.add_parser("train", help="train from a TOML config (classify or detect)", description=cmd_train.__doc__)
     t.add_argument("config", help="experiment config (.toml)")
     t.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config value (repeatable)")
@@ -339,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--master-addr", default="127.0.0.1", help="address of node 0 (multi-node)")
     t.add_argument("--master-port", type=int, help="rendezvous port (default: a free port on one machine, 29500 across machines)")
     t.set_defaults(func=cmd_train)
+    return t
+
+# %% ../nbs/09_cli.ipynb #9041bdae
+def _add_predict_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame predict`, its options and the function it runs to the subcommands `sub`."
     pr = sub.add_parser("predict", help="predict an image or folder; prints JSON (JSON Lines for folders)", description=cmd_predict.__doc__)
     pr.add_argument("model", help="model folder (with model.json) or run folder")
     pr.add_argument("source", nargs="+", help="images and/or folders of images (several: JSON Lines in the order given)")
@@ -365,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
     pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images (frames, ortho tiles): count each object once")
     pr.set_defaults(func=cmd_predict_geo)
+    return pr
+
+# %% ../nbs/09_cli.ipynb #bbbdfebf
+def _add_export_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame export`, its options and the function it runs to the subcommands `sub`."
     xp = sub.add_parser("export", help="export a model to TorchScript or ONNX (checked against PyTorch on real images)", description=cmd_export.__doc__)
     xp.add_argument("model", help="model folder (with model.json) or run folder")
     xp.add_argument("--format", choices=["torchscript", "onnx"], default="onnx", help="model.pt (TorchScript) or model.onnx")
@@ -373,6 +407,11 @@ def build_parser() -> argparse.ArgumentParser:
     xp.add_argument("--out", metavar="DIR", help="folder DIR for the export (default: next to model.json)")
     xp.add_argument("--device", help="device to export and check on (default cpu)")
     xp.set_defaults(func=cmd_export)
+    return xp
+
+# %% ../nbs/09_cli.ipynb #88201263
+def _add_review_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame review`, its options and the function it runs to the subcommands `sub`."
     rv = sub.add_parser("review", help="labelling loop: export detections for CVAT / Label Studio, import the corrections", description=cmd_review.__doc__)
     rv.add_argument("action", choices=["export", "import"], help="export: RECORDS are predictions (JSON Lines of `inflame predict --out`); import: RECORDS are the corrected labels")
     rv.add_argument("records", help="export: predictions .jsonl; import: CVAT 1.1 XML, Label Studio JSON export, or any format `inflame convert` reads")
@@ -388,6 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("--format", help="import: format of RECORDS (default: guessed: cvat, label_studio, voc, yolo, csv, vector)")
     rv.add_argument("--valid", type=float, default=0.2, help="import: validation share of the new manifest")
     rv.set_defaults(func=cmd_review)
+    return rv
+
+# %% ../nbs/09_cli.ipynb #615b37d6
+def _add_convert_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame convert`, its options and the function it runs to the subcommands `sub`."
     cv = sub.add_parser("convert", help="convert annotations: COCO, Pascal VOC, YOLO, DeepForest CSV, vector (map coordinates)", description=cmd_convert.__doc__)
     cv.add_argument("src", help="annotations: a COCO .json, a .csv, a vector file, or a folder of VOC .xml / YOLO .txt")
     cv.add_argument("dst", help="the converted annotations (format from the extension, or --to)")
@@ -396,6 +440,11 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--images", metavar="DIR", help="image folder (YOLO, CSV and vector need it for sizes and transforms)")
     cv.add_argument("--to-crs", metavar="CRS", help="vector DST: reproject, e.g. EPSG:4326 (default: the rasters' CRS)")
     cv.set_defaults(func=cmd_convert)
+    return cv
+
+# %% ../nbs/09_cli.ipynb #6601ee5e
+def _add_evaluate_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame evaluate`, its options and the function it runs to the subcommands `sub`."
     ev = sub.add_parser("evaluate", help="metrics of a model on a dataset, manifest or COCO json", description=cmd_evaluate.__doc__)
     ev.add_argument("model", help="model folder or run folder")
     ev.add_argument("data", help="data folder, manifest (.json/.csv) or COCO json")
@@ -411,6 +460,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--count-threshold", type=float, default=0.5, help="with --tile: boxes scoring at least this are counted")
     ev.add_argument("--zones", metavar="FILE", help="with --tile: vector file of zones/transects (georeferenced images): count errors per zone too")
     ev.set_defaults(func=cmd_evaluate)
+    return ev
+
+# %% ../nbs/09_cli.ipynb #8cc061e4
+def _add_sweep_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame sweep`, its options and the function it runs to the subcommands `sub`."
     sw = sub.add_parser("sweep", help="hyperparameter sweep on Ray Tune with ASHA; writes results.csv and best.toml", description=cmd_sweep.__doc__)
     sw.add_argument("config", help="experiment config (.toml)")
     sw.add_argument("--param", action="append", required=True, metavar="SECTION.KEY=KIND:ARGS",
@@ -426,6 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--grace-period", type=int, default=1, help="ASHA: epochs before a trial may be stopped")
     sw.add_argument("--out", metavar="DIR", help="sweep folder DIR (default: a new folder under [io] training_output)")
     sw.set_defaults(func=cmd_sweep)
+    return sw
+
+# %% ../nbs/09_cli.ipynb #94c48961
+def _add_cloud_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame cloud`, its options and the function it runs to the subcommands `sub`."
     cl = sub.add_parser("cloud", help="train on a cloud service (azureml)", description=cmd_cloud.__doc__)
     cs = cl.add_subparsers(dest="service", required=True, metavar="SERVICE")
     az = cs.add_parser("azureml", help="Azure ML command job running `inflame train`", description=cmd_cloud.__doc__)
@@ -442,6 +501,11 @@ def build_parser() -> argparse.ArgumentParser:
                  ("--workspace", "Azure ML workspace (default: $AZUREML_WORKSPACE_NAME)")):
         az.add_argument(o, help=h)
     az.set_defaults(func=cmd_cloud)
+    return cl
+
+# %% ../nbs/09_cli.ipynb #4180fcec
+def _add_serve_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame serve`, its options and the function it runs to the subcommands `sub`."
     sv = sub.add_parser("serve", help="serve a model over HTTP: POST /predict, an upload page at /, /health, /results", description=cmd_serve.__doc__)
     sv.add_argument("model", nargs="?", help="model folder (with model.json) or run folder; a fastai .pkl only with --trust; optional with --results")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface, e.g. in a container)")
@@ -460,6 +524,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--runtime", choices=["torch", "torchscript", "onnxruntime"], default="torch", help="serve the model's export (`inflame export`) instead of eager PyTorch")
     sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="uvicorn log level (default info)")
     sv.set_defaults(func=cmd_serve)
+    return sv
+
+# %% ../nbs/09_cli.ipynb #9a692c71
+def _add_runs_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame runs`, its options and the function it runs to the subcommands `sub`."
     r = sub.add_parser("runs", help="list tracked runs, or `runs compare ID ID...`", description=cmd_runs.__doc__)
     r.add_argument("ids", nargs="*", metavar="compare ID", help="`compare` followed by run ids (prefixes as listed)")
     r.add_argument("--experiment", default="inflame", help="MLflow experiment (default inflame)")
@@ -467,11 +536,30 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--root", default="runs", help="training_output folder holding the local store (default runs)")
     r.add_argument("--plot", default="runs_compare.png", metavar="FILE", help="compare: PNG FILE of the metric curves (default runs_compare.png)")
     r.set_defaults(func=cmd_runs)
+    return r
+
+# %% ../nbs/09_cli.ipynb #bec2da07
+def _add_demo_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame demo`, its options and the function it runs to the subcommands `sub`."
     d = sub.add_parser("demo", help="run the main job on the embedded demo data", description=cmd_demo.__doc__)
     d.add_argument("--out", default="demo_data", metavar="DIR", help="folder DIR for the demo data and runs (default demo_data)")
     d.add_argument("--seed", type=int, default=0, help="seed of the generated data")
     d.add_argument("--data-only", action="store_true", help="only make, check and split the demo data")
     d.set_defaults(func=cmd_demo)
+    return d
+
+# %% ../nbs/09_cli.ipynb #f7757172
+def build_parser() -> argparse.ArgumentParser:
+    "The argument parser of the `inflame` command."
+    p = argparse.ArgumentParser(prog="inflame", description="inflame: notebook-first computer-vision training. "
+                                "Check and split image datasets, train classifiers and detectors from a TOML config, predict JSON.")
+    p.add_argument("--version", action="version", version=f"inflame {inflame.__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=lambda **kw: argparse.ArgumentParser(formatter_class=HelpFormatter, **kw))
+    for add in (_add_check_parser, _add_split_parser, _add_train_parser, _add_predict_parser,
+                _add_export_parser, _add_review_parser, _add_convert_parser, _add_evaluate_parser,
+                _add_sweep_parser, _add_cloud_parser, _add_serve_parser, _add_runs_parser,
+                _add_demo_parser):
+        add(sub)
     return p
 
 # %% ../nbs/09_cli.ipynb #160db7e5

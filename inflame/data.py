@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable, Sequence
+from fastcore.basics import patch
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 from .core import DataError, atomic_write, dumps_json, get_logger, progress
@@ -175,24 +176,25 @@ def folder_items(root: str | os.PathLike) -> list[tuple[str, list[str]]]:
 # %% ../nbs/01_data.ipynb #ad2c08d8
 def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
-# %% ../nbs/01_data.ipynb #905f640d
-def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None = None, check_files: bool = True,
-              max_errors: int = 10) -> dict:
-    "Read and strictly validate a COCO detection json; returns the dict (plus `image_root`). All problems in one `DataError`."
-    json_path = Path(json_path)
+# %% ../nbs/01_data.ipynb #372f098b
+def _read_coco_json(json_path: Path) -> dict:
+    "Load a COCO json and check its top level: an object with the lists `images`, `annotations` and `categories`."
     if not json_path.is_file(): raise DataError(f"{json_path}: COCO json not found")
     try: d = json.loads(json_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise DataError(f"{json_path}: not valid JSON: {e}") from None
-    errs = []
-    def E(msg):
-        errs.append(msg)
     if not isinstance(d, dict): raise DataError(f"{json_path}: expected a JSON object with images, annotations, categories")
+    errs = []
     for k in ("images", "annotations", "categories"):
-        if k not in d: E(f"missing key '{k}'")
-        elif not isinstance(d[k], list): E(f"'{k}' must be a list, got {type(d[k]).__name__}")
+        if k not in d: errs.append(f"missing key '{k}'")
+        elif not isinstance(d[k], list): errs.append(f"'{k}' must be a list, got {type(d[k]).__name__}")
     if errs: raise DataError(f"{json_path}: " + "; ".join(errs))
-    cats, imgs, ann_ids = {}, {}, set()
-    for i, c in enumerate(d["categories"]):
+    return d
+
+# %% ../nbs/01_data.ipynb #388e081d
+def _coco_categories(categories: list, E) -> dict:
+    "`{id: name}` of the COCO `categories`; each problem (bad entry, duplicate id or name) goes to `E`."
+    cats = {}
+    for i, c in enumerate(categories):
         if not isinstance(c, dict) or not isinstance(c.get("id"), int) or not isinstance(c.get("name"), str):
             E(f"categories[{i}]: expected {{'id': int, 'name': str}}, got {c!r}"); continue
         if c["id"] in cats: E(f"categories[{i}]: duplicate category id {c['id']}")
@@ -200,14 +202,25 @@ def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None
     names = Counter(cats.values())
     for n, k in names.items():
         if k > 1: E(f"categories: duplicate category name {n!r}")
-    for i, im in enumerate(d["images"]):
+    return cats
+
+def _coco_images(images: list, E) -> dict:
+    "`{id: image}` of the COCO `images`; each problem (bad entry, size, duplicate id) goes to `E`."
+    imgs = {}
+    for i, im in enumerate(images):
         if not isinstance(im, dict) or not isinstance(im.get("id"), int) or not isinstance(im.get("file_name"), str):
             E(f"images[{i}]: expected 'id' (int) and 'file_name' (str), got {im!r}"); continue
         for k in ("width", "height"):
             if not isinstance(im.get(k), int) or im[k] <= 0: E(f"images[{i}] (id {im['id']}): '{k}' must be a positive integer, got {im.get(k)!r}")
         if im["id"] in imgs: E(f"images[{i}]: duplicate image id {im['id']}")
         imgs[im["id"]] = im
-    for i, a in enumerate(d["annotations"]):
+    return imgs
+
+# %% ../nbs/01_data.ipynb #d8769ec6
+def _coco_annotations(annotations: list, imgs: dict, cats: dict, E) -> None:
+    "Check every COCO annotation (ids, image and category references, box shape and bounds); each problem goes to `E`."
+    ann_ids = set()
+    for i, a in enumerate(annotations):
         if not isinstance(a, dict): E(f"annotations[{i}]: expected an object, got {a!r}"); continue
         aid = a.get("id")
         if not isinstance(aid, int): E(f"annotations[{i}]: 'id' must be an integer, got {aid!r}")
@@ -225,6 +238,18 @@ def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None
             tol = 1.0
             if x < -tol or y < -tol or x + w > im["width"] + tol or y + h > im["height"] + tol:
                 E(f"annotations[{i}] (id {aid}): bbox {b} is outside image {im['file_name']!r} ({im['width']}x{im['height']})")
+
+# %% ../nbs/01_data.ipynb #6caff60b
+def read_coco(json_path: str | os.PathLike, image_root: str | os.PathLike | None = None, check_files: bool = True,
+              max_errors: int = 10) -> dict:
+    "Read and strictly validate a COCO detection json; returns the dict (plus `image_root`). All problems in one `DataError`."
+    json_path = Path(json_path)
+    d = _read_coco_json(json_path)
+    errs = []
+    E = errs.append
+    cats = _coco_categories(d["categories"], E)
+    imgs = _coco_images(d["images"], E)
+    _coco_annotations(d["annotations"], imgs, cats, E)
     root = Path(image_root) if image_root else _guess_image_root(json_path, list(imgs.values()))
     if check_files and not errs:
         missing = [im["file_name"] for im in imgs.values() if not (root / im["file_name"]).is_file()]
@@ -302,7 +327,7 @@ def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 
 COLUMNS = ["path", "sha256", "size", "labels", "split", "ann"]
 
-# %% ../nbs/01_data.ipynb #1e181251
+# %% ../nbs/01_data.ipynb #0cb3b419
 @dataclass
 class Manifest:
     "A dataset version: rows of path/sha256/size/labels/split/ann plus how it was made."
@@ -328,32 +353,44 @@ class Manifest:
         if self.params: h.update(json.dumps(self.params, sort_keys=True).encode())
         return h.hexdigest()
 
-    def to_json(self) -> str:
-        d = {"format": "inflame-manifest/1", "task": self.task, "root": self.root, "annotations": self.annotations,
-             "seed": self.seed, "valid_pct": self.valid_pct, "test_pct": self.test_pct, "params": self.params,
-             "data_version": self.data_version, "rows": self.rows}
-        return dumps_json(d)
+# %% ../nbs/01_data.ipynb #29b5cd33
+@patch
+def to_json(self: Manifest) -> str:
+    "The manifest as JSON text: how it was made, its data version and its rows."
+    d = {"format": "inflame-manifest/1", "task": self.task, "root": self.root, "annotations": self.annotations,
+         "seed": self.seed, "valid_pct": self.valid_pct, "test_pct": self.test_pct, "params": self.params,
+         "data_version": self.data_version, "rows": self.rows}
+    return dumps_json(d)
 
-    def save(self, path: str | os.PathLike) -> Path:
-        "Atomically write as `.csv` or `.json` (by suffix)."
-        path = Path(path)
-        return atomic_write(path, self.to_csv() if path.suffix.lower() == ".csv" else self.to_json())
+@patch
+def save(self: Manifest, path: str | os.PathLike) -> Path:
+    "Atomically write as `.csv` or `.json` (by suffix)."
+    path = Path(path)
+    return atomic_write(path, self.to_csv() if path.suffix.lower() == ".csv" else self.to_json())
 
-    def split(self, name: str) -> list:
-        "The rows of split `name`."
-        return [r for r in self.rows if r["split"] == name]
+# %% ../nbs/01_data.ipynb #e5d0f133
+@patch
+def split(self: Manifest, name: str) -> list:
+    "The rows of split `name`."
+    return [r for r in self.rows if r["split"] == name]
 
-    @property
-    def labels(self) -> list[str]: return sorted({l for r in self.rows for l in r["labels"]})
+@patch(as_prop=True)
+def labels(self: Manifest) -> list[str]:
+    "Every label of the rows, sorted."
+    return sorted({l for r in self.rows for l in r["labels"]})
 
-    def counts(self) -> dict:
-        "`{split: {label: images}}`."
-        c = {s: Counter() for s in SPLITS}
-        for r in self.rows:
-            for l in (r["labels"] or ["(none)"]): c[r["split"]][l] += 1
-        return {s: dict(sorted(v.items())) for s, v in c.items() if v}
+@patch
+def counts(self: Manifest) -> dict:
+    "`{split: {label: images}}`."
+    c = {s: Counter() for s in SPLITS}
+    for r in self.rows:
+        for l in (r["labels"] or ["(none)"]): c[r["split"]][l] += 1
+    return {s: dict(sorted(v.items())) for s, v in c.items() if v}
 
-    def path_of(self, row: dict) -> Path: return Path(self.root) / row["path"]
+@patch
+def path_of(self: Manifest, row: dict) -> Path:
+    "The file of `row` (under the manifest's root)."
+    return Path(self.root) / row["path"]
 
 # %% ../nbs/01_data.ipynb #e2d57c38
 def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: str | os.PathLike | None = None,
@@ -458,35 +495,40 @@ def _iou(a, b):
     inter = ix * iy; u = (a[2]-a[0])*(a[3]-a[1]) + (b[2]-b[0])*(b[3]-b[1]) - inter
     return inter / u if u else 0
 
-# %% ../nbs/01_data.ipynb #97043df9
-def make_shapes(path: str | os.PathLike, n: int = 120, task: str = "classify", size: int = 64, seed: int = 0,
-                max_objects: int = 4) -> Path:
-    "Write `n` shape images to `path`: class folders (`classify`) or `images/` + `annotations.json` (`detect`)."
-    path = Path(path); rng = np.random.default_rng(seed)
-    if task not in ("classify", "detect"): raise DataError(f"task {task!r}: expected 'classify' or 'detect'")
-    if task == "classify":
-        for i in range(n):
-            shape = SHAPES[i % len(SHAPES)]
-            img = _background(rng, size); s = rng.uniform(0.35, 0.7) * size
-            x0, y0 = rng.uniform(0, size - s, 2); box = (x0, y0, x0 + s, y0 + s)
-            _draw(ImageDraw.Draw(img), shape, box, _contrasting(rng, img, box), rng)
-            (path / shape).mkdir(parents=True, exist_ok=True)
-            img.save(path / shape / f"{shape}_{i:04d}.png")
-        return path
+# %% ../nbs/01_data.ipynb #8de5842e
+def _free_box(rng, size: int, boxes: list):
+    "A random square box (near an edge 30% of the time, possibly cut by it) overlapping no box of `boxes` (IoU < 0.1); `None` after 20 tries."
+    for _try in range(20):
+        s = rng.uniform(0.15, 0.35) * size
+        if rng.random() < 0.3:    # near an edge, possibly cut by it
+            x0 = rng.choice([rng.uniform(-0.3 * s, 0.05 * size), rng.uniform(size - s - 0.05 * size, size - 0.7 * s)])
+            y0 = rng.uniform(-0.3 * s, size - 0.7 * s)
+        else: x0, y0 = rng.uniform(0, size - s, 2)
+        box = (x0, y0, x0 + s, y0 + s)
+        if all(_iou(box, b) < 0.1 for b, _ in boxes): return box
+    return None
+
+def _classify_shapes(path: Path, n: int, size: int, rng) -> Path:
+    "Class folders of `n` images with one shape each (the classes in turn)."
+    for i in range(n):
+        shape = SHAPES[i % len(SHAPES)]
+        img = _background(rng, size); s = rng.uniform(0.35, 0.7) * size
+        x0, y0 = rng.uniform(0, size - s, 2); box = (x0, y0, x0 + s, y0 + s)
+        _draw(ImageDraw.Draw(img), shape, box, _contrasting(rng, img, box), rng)
+        (path / shape).mkdir(parents=True, exist_ok=True)
+        img.save(path / shape / f"{shape}_{i:04d}.png")
+    return path
+
+# %% ../nbs/01_data.ipynb #f04173e4
+def _detect_shapes(path: Path, n: int, size: int, rng, max_objects: int) -> Path:
+    "`images/` with 1 to `max_objects` shapes per image and their boxes in `annotations.json` (COCO)."
     (path / "images").mkdir(parents=True, exist_ok=True)
     images, anns = [], []
     for i in range(n):
         img = _background(rng, size); d = ImageDraw.Draw(img); boxes = []
         for _ in range(int(rng.integers(1, max_objects + 1))):
-            for _try in range(20):
-                s = rng.uniform(0.15, 0.35) * size
-                if rng.random() < 0.3:    # near an edge, possibly cut by it
-                    x0 = rng.choice([rng.uniform(-0.3 * s, 0.05 * size), rng.uniform(size - s - 0.05 * size, size - 0.7 * s)])
-                    y0 = rng.uniform(-0.3 * s, size - 0.7 * s)
-                else: x0, y0 = rng.uniform(0, size - s, 2)
-                box = (x0, y0, x0 + s, y0 + s)
-                if all(_iou(box, b) < 0.1 for b, _ in boxes): break
-            else: continue
+            box = _free_box(rng, size, boxes)
+            if box is None: continue
             shape = SHAPES[int(rng.integers(len(SHAPES)))]
             _draw(d, shape, box, _contrasting(rng, img, box), rng); boxes.append((box, shape))
         fn = f"shapes_{i:04d}.png"; img.save(path / "images" / fn)
@@ -499,3 +541,12 @@ def make_shapes(path: str | os.PathLike, n: int = 120, task: str = "classify", s
     coco = {"images": images, "annotations": anns, "categories": [{"id": k + 1, "name": s} for k, s in enumerate(SHAPES)]}
     atomic_write(path / "annotations.json", json.dumps(coco, indent=1))
     return path
+
+# %% ../nbs/01_data.ipynb #43e2ffce
+def make_shapes(path: str | os.PathLike, n: int = 120, task: str = "classify", size: int = 64, seed: int = 0,
+                max_objects: int = 4) -> Path:
+    "Write `n` shape images to `path`: class folders (`classify`) or `images/` + `annotations.json` (`detect`)."
+    path = Path(path); rng = np.random.default_rng(seed)
+    if task not in ("classify", "detect"): raise DataError(f"task {task!r}: expected 'classify' or 'detect'")
+    if task == "classify": return _classify_shapes(path, n, size, rng)
+    return _detect_shapes(path, n, size, rng, max_objects)

@@ -56,7 +56,7 @@ def launch_command(config: str | os.PathLike, devices: int, nodes: int = 1, node
     return torchrun_command(inflame_program() + ["train", str(config), *extra], devices, nodes, node_rank, master_addr,
                             master_port, python=False)
 
-# %% ../nbs/07_scale.ipynb #cdb6f124
+# %% ../nbs/07_scale.ipynb #12c73fe4
 def in_launched_process() -> bool:
     "Was this process started by a distributed launcher (torchrun or compatible)?"
     return "LOCAL_RANK" in os.environ or "TORCHELASTIC_RUN_ID" in os.environ or dist_env().distributed
@@ -69,6 +69,7 @@ def check_devices(devices: int) -> str:
         return "cuda"
     return "cpu"
 
+# %% ../nbs/07_scale.ipynb #7e9af4e2
 def launch(config: str | os.PathLike, devices: int, nodes: int = 1, node_rank: int = 0, master_addr: str = "127.0.0.1",
            master_port: int | None = None, extra: Sequence[str] = (), env: Mapping[str, str] | None = None) -> int:
     "Run `inflame train CONFIG` on `devices` processes (per node) through torchrun; returns torchrun's exit status."
@@ -79,6 +80,7 @@ def launch(config: str | os.PathLike, devices: int, nodes: int = 1, node_rank: i
     get_logger().info(f"launching {devices * nodes} {kind} rank(s): {shlex.join(cmd)}")
     return subprocess.run(cmd, env=env).returncode
 
+# %% ../nbs/07_scale.ipynb #4fb70665
 def run_train(config: str | os.PathLike, overrides: Sequence[str] = (), resume: str | os.PathLike | None = None,
               devices: int | None = None, nodes: int | None = None, node_rank: int = 0, master_addr: str = "127.0.0.1",
               master_port: int | None = None, train_fn: Callable | None = None) -> int:
@@ -377,20 +379,9 @@ def sweep_rows(results: Sequence[Mapping], params: Sequence[Param], metric: str,
     sign = 1 if mode == "min" else -1
     return sorted(rows, key=lambda x: (x["status"] != "done", x[metric] is None, sign * x[metric] if x[metric] is not None else 0))
 
-# %% ../nbs/07_scale.ipynb #39755d7a
-def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int = 8, address: str | None = None,
-          metric: str = "valid_loss", mode: str = "min", overrides: Sequence[str] = (), cpus_per_trial: float = 1,
-          gpus_per_trial: float | None = None, max_concurrent: int | None = None, grace_period: int = 1,
-          reduction_factor: int = 2, num_cpus: int | None = None, out: str | os.PathLike | None = None,
-          train_fn: Callable | str | None = None, verbose: int = 0) -> dict:
-    "Sweep `params` over `trials` sampled configs on Ray Tune with ASHA early stopping; returns the table, best config path and rows."
-    import logging
-    tune = _tune(); import ray
-    from ray.tune.schedulers import ASHAScheduler
-    if mode not in ("min", "max"): raise ConfigError(f"mode {mode!r}: expected 'min' or 'max'")
-    if not isinstance(trials, int) or trials < 1: raise ConfigError(f"trials = {trials!r}: expected an integer >= 1")
-    params = [p if isinstance(p, Param) else parse_param(p) for p in params]
-    space = search_space(params)
+# %% ../nbs/07_scale.ipynb #a332b637
+def _sweep_setup(config: str | os.PathLike, overrides: Sequence[str], out: str | os.PathLike | None) -> tuple:
+    "`(cfg, base, epochs, sweep_dir)`: the config with absolute paths, its dict, a trial's epochs and the sweep folder (made)."
     cfg = absolute_paths(load_config(config, overrides=list(overrides)))
     base = config_to_dict(cfg); base["task"]["name"] = cfg.task.name
     epochs = cfg.train.epochs + (cfg.train.freeze_epochs if cfg.train.schedule == "fine_tune" else 0)
@@ -400,25 +391,42 @@ def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int 
         from inflame import track
         try: t = track.make_tracker(cfg, sweep_dir); t._experiment_id(t._client())
         except Exception as e: get_logger().warning(f"tracking store not ready ({type(e).__name__}: {e}); trials will fall back")
-    gpus = (1 if torch.cuda.is_available() else 0) if gpus_per_trial is None else gpus_per_trial
+    return cfg, base, epochs, sweep_dir
+
+@contextlib.contextmanager
+def _ray_session(address: str | None, num_cpus: int | None):
+    "Ray for the block: started here (on the cluster at `address`, else locally with `num_cpus`) and shut down after, unless it already runs."
+    import logging, ray
     started = not ray.is_initialized()
     if started:
         kw = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
         ray.init(address=address, **kw) if address else ray.init(num_cpus=num_cpus, **kw)
-    t0 = time.time()
-    try:
-        trainable = tune.with_resources(tune.with_parameters(_sweep_trial, base=base, source=str(config), train_fn=train_fn),
-                                        {"cpu": cpus_per_trial, "gpu": gpus})
-        tuner = tune.Tuner(trainable, param_space=space,
-                           tune_config=tune.TuneConfig(metric=metric, mode=mode, num_samples=trials, max_concurrent_trials=max_concurrent,
-                                                       # max_t past the last epoch: a trial that is not stopped early
-                                                       # returns from train() normally (export, plots, summary)
-                                                       scheduler=ASHAScheduler(max_t=epochs + 1, grace_period=min(grace_period, epochs),
-                                                                               reduction_factor=reduction_factor)),
-                           run_config=tune.RunConfig(storage_path=str(sweep_dir), name="ray", verbose=verbose))
-        grid = tuner.fit()
+    try: yield
     finally:
         if started: ray.shutdown()
+
+# %% ../nbs/07_scale.ipynb #e2b971c2
+def _tuner(space: dict, base: dict, source: str, train_fn, metric: str, mode: str, trials: int, epochs: int, sweep_dir: Path,
+           cpus_per_trial: float, gpus_per_trial: float | None, max_concurrent: int | None, grace_period: int,
+           reduction_factor: int, verbose: int):
+    "The Ray Tune `Tuner` of a sweep: `trials` samples of `space`, each a `_sweep_trial` with its resources, ASHA early stopping."
+    tune = _tune()
+    from ray.tune.schedulers import ASHAScheduler
+    gpus = (1 if torch.cuda.is_available() else 0) if gpus_per_trial is None else gpus_per_trial
+    trainable = tune.with_resources(tune.with_parameters(_sweep_trial, base=base, source=source, train_fn=train_fn),
+                                    {"cpu": cpus_per_trial, "gpu": gpus})
+    return tune.Tuner(trainable, param_space=space,
+                      tune_config=tune.TuneConfig(metric=metric, mode=mode, num_samples=trials, max_concurrent_trials=max_concurrent,
+                                                  # max_t past the last epoch: a trial that is not stopped early
+                                                  # returns from train() normally (export, plots, summary)
+                                                  scheduler=ASHAScheduler(max_t=epochs + 1, grace_period=min(grace_period, epochs),
+                                                                          reduction_factor=reduction_factor)),
+                      run_config=tune.RunConfig(storage_path=str(sweep_dir), name="ray", verbose=verbose))
+
+# %% ../nbs/07_scale.ipynb #42b47442
+def _sweep_outputs(grid, params: Sequence[Param], space: dict, base: dict, cfg: Config, source: str, metric: str, mode: str,
+                   epochs: int, sweep_dir: Path, t0: float) -> dict:
+    "Table the trials of Tune's result `grid`, close stopped runs, and write `results.csv`, `best.toml` and `sweep.json`."
     results = [{"trial": (r.metrics or {}).get("trial_id") or Path(r.path).name.split("_")[1], "config": r.config,
                 "metrics": r.metrics, "error": str(r.error) if r.error else None} for r in grid]
     rows = sweep_rows(results, params, metric, mode, epochs)
@@ -430,13 +438,32 @@ def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int 
     cols = ["trial", *[p.key for p in params], metric, "epochs", "status", "run_dir"]
     import pandas as pd
     with atomic_open(sweep_dir / "results.csv") as f: pd.DataFrame(rows, columns=cols).to_csv(f, index=False)
-    best_cfg = config_from_dict(apply_overrides(base, {k: v for k, v in ok[0].items() if k in space}), source=str(config))
+    best_cfg = config_from_dict(apply_overrides(base, {k: v for k, v in ok[0].items() if k in space}), source=source)
     best_cfg.task.name = cfg.task.name
     best = save_config(best_cfg, sweep_dir / "best.toml")
     summary = {"sweep_dir": str(sweep_dir), "metric": metric, "mode": mode, "trials": len(rows), "best": ok[0],
                "best_config": str(best), "seconds": round(time.time() - t0, 1), "params": [p.__dict__ for p in params]}
     write_json(sweep_dir / "sweep.json", summary)
     return {**summary, "table": format_table(rows, cols), "rows": rows}
+
+# %% ../nbs/07_scale.ipynb #d895ab24
+def sweep(config: str | os.PathLike, params: Sequence[str | Param], trials: int = 8, address: str | None = None,
+          metric: str = "valid_loss", mode: str = "min", overrides: Sequence[str] = (), cpus_per_trial: float = 1,
+          gpus_per_trial: float | None = None, max_concurrent: int | None = None, grace_period: int = 1,
+          reduction_factor: int = 2, num_cpus: int | None = None, out: str | os.PathLike | None = None,
+          train_fn: Callable | str | None = None, verbose: int = 0) -> dict:
+    "Sweep `params` over `trials` sampled configs on Ray Tune with ASHA early stopping; returns the table, best config path and rows."
+    _tune()   # Ray Tune is needed: say so before anything else
+    if mode not in ("min", "max"): raise ConfigError(f"mode {mode!r}: expected 'min' or 'max'")
+    if not isinstance(trials, int) or trials < 1: raise ConfigError(f"trials = {trials!r}: expected an integer >= 1")
+    params = [p if isinstance(p, Param) else parse_param(p) for p in params]
+    space = search_space(params)
+    cfg, base, epochs, sweep_dir = _sweep_setup(config, overrides, out)
+    with _ray_session(address, num_cpus):
+        t0 = time.time()
+        grid = _tuner(space, base, str(config), train_fn, metric, mode, trials, epochs, sweep_dir, cpus_per_trial,
+                      gpus_per_trial, max_concurrent, grace_period, reduction_factor, verbose).fit()
+    return _sweep_outputs(grid, params, space, base, cfg, str(config), metric, mode, epochs, sweep_dir, t0)
 
 # %% ../nbs/07_scale.ipynb #162450b7
 TRAIN_DOCKERFILE = "docker/train.Dockerfile"
