@@ -127,7 +127,11 @@ def to_body(path: Path) -> tuple[str, str, dict]:
     cells = []
     for c in nb.cells:
         if c.cell_type == "code":
+            fold = re.search(r"^\s*#\|\s*code-fold:\s*(true|show)\s*$", c.source, flags=re.M)
             c.source = re.sub(r"^\s*#\|.*\n?", "", c.source, flags=re.M)
+            if fold and c.source.strip():          # Quarto's `#| code-fold: true`: the code folded, its output shown
+                cells.append(nbformat.v4.new_markdown_cell(S.fold_code(c.source, open_=fold.group(1) == "show")))
+                c.source = ""
             md = [o["data"]["text/markdown"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
             if c.source.strip().startswith("show_doc(") and md:   # API reference: the rendered doc only
                 c = nbformat.v4.new_markdown_cell(S.clean_show_doc("".join(md)))

@@ -166,6 +166,15 @@ def _plain(h: str) -> str:
     h = re.sub(r"</?(?:p|div|li|ul|ol|h\d|tr|td|th|br|pre|table|blockquote)\b[^>]*>", " ", h)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", h))).strip()
 
+def fold_code(code: str, open_: bool = False) -> str:
+    "Markdown for a folded code cell (Quarto's `#| code-fold`): a `<details>` whose summary names what the code defines."
+    import ast
+    try: names = [n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    except SyntaxError: names = []
+    what = ("Code: " + ", ".join(f"<code>{html.escape(n)}</code>" for n in names)) if names else "Code"
+    fence = "````" if "```" in code else "```"
+    return f'<details class="fold"{" open" if open_ else ""}><summary>{what}</summary>\n\n{fence}python\n{code.strip()}\n{fence}\n\n</details>'
+
 # ---------------------------------------------------------------- layout
 def pygments_css() -> str:
     from pygments.formatters import HtmlFormatter
@@ -208,6 +217,8 @@ blockquote{margin:0;padding:2px 14px;border-left:4px solid var(--line);color:var
 a.source{float:right;font-size:13px} .api{border-top:1px solid var(--line);margin-top:18px}
 .note{color:var(--muted);font-style:italic}
 pre.cli{white-space:pre;overflow:auto}
+details.fold{margin:0 0 10px;border:1px solid var(--line);border-radius:6px;padding:4px 10px}
+details.fold summary{cursor:pointer;color:var(--muted);font-size:14px} details.fold[open] summary{margin-bottom:6px}
 """
 
 SEARCH_JS = r"""
