@@ -772,20 +772,20 @@ def _write_tiles(images: list[dict], root: Path, out: Path, coco_json, allow_lar
 # %% ../nbs/05_tiles.ipynb #0c0e02c7
 def _file_rows(tiled: dict, images: list[dict], files: dict, split: dict[str, str]) -> list[dict]:
     "Manifest rows of tile files: one per tile, in the split of its source image."
-    rows = []
-    for fn, labels, h in D.coco_items(tiled):
-        src = next(r["source_image"] for r in images if r["file_name"] == fn)
-        rows.append({"path": fn, "sha256": files[fn][0], "size": files[fn][1], "labels": labels, "split": split[src], "ann": h})
-    return rows
+    source = {r["file_name"]: r["source_image"] for r in images}
+    return [{"path": fn, "sha256": files[fn][0], "size": files[fn][1], "labels": labels, "split": split[source[fn]], "ann": h}
+            for fn, labels, h in D.coco_items(tiled)]
 
 def _crop_rows(coco: dict, images: list[dict], annotations: list[dict], split: dict[str, str], root: Path) -> list[dict]:
     "Manifest rows of crop records: one per source image (its file, and the boxes of all its tiles for the annotation hash)."
     rows = []
-    used = {r["source_image"] for r in images}
     cats = {c["id"]: c["name"] for c in coco["categories"]}
-    for fn in sorted(used):
-        ids = [r["id"] for r in images if r["source_image"] == fn]
-        ann = sorted((cats[a["category_id"]], a["bbox"], a["image_id"]) for a in annotations if a["image_id"] in set(ids))
+    source = {r["id"]: r["source_image"] for r in images}    # tile id -> its source image
+    anns = defaultdict(list)                                 # source image -> the boxes of its tiles
+    for a in annotations:
+        if a["image_id"] in source: anns[source[a["image_id"]]].append(a)
+    for fn in sorted(set(source.values())):
+        ann = sorted((cats[a["category_id"]], a["bbox"], a["image_id"]) for a in anns[fn])
         rows.append({"path": fn, "sha256": D.file_sha256(root / fn), "size": (root / fn).stat().st_size,
                      "labels": sorted({x[0] for x in ann}), "split": split[fn],
                      "ann": hashlib.sha256(json.dumps(ann).encode()).hexdigest()[:16]})
@@ -888,7 +888,7 @@ def _tile_problem(path: Path, tile: int, model) -> str | None:
 
 def _load_detector(model_dir: Path, device: str, runtime: str, precision: str) -> tuple[Any, dict]:
     "The exported model of `model_dir` and its metadata: its torch weights (`load_model`), or its TorchScript/ONNX export for another `runtime`."
-    from inflame.detect import input_problem, load_model   # imported here: tiles is usable (and testable) without a trained model
+    from inflame.detect import load_model   # imported here: tiles is usable (and testable) without a trained model
     if runtime == "torch": return load_model(model_dir, device=device)
     from inflame.export import load_runtime
     if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision")
