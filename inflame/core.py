@@ -4,19 +4,20 @@
 
 # %% ../nbs/00_core.ipynb #adbf2cb8
 from __future__ import annotations
-import dataclasses, datetime, difflib, functools, io, json, logging, math, os, random, sys, tempfile, time, tomllib, types, typing
+import builtins, dataclasses, datetime, difflib, functools, io, json, logging, math, os, random, sys, tempfile, time, tomllib, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
 
 # %% auto #0
-__all__ = ['REQUIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'InflameError', 'ConfigError', 'DataError', 'TaskConfig', 'DataConfig',
-           'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig', 'TilesConfig', 'Config',
-           'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict', 'dumps_toml',
-           'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter',
-           'read_jsonl', 'load_state_dict_file', 'runtime_loader', 'seed_everything', 'seed_worker', 'get_device',
-           'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger', 'progress', 'new_run_dir']
+__all__ = ['REQUIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'progress', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError',
+           'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig',
+           'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides',
+           'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json',
+           'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'runtime_loader', 'seed_everything',
+           'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger',
+           'in_notebook', 'with_progress', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -522,14 +523,16 @@ def get_logger(name: str = "inflame", level: int | str = logging.INFO) -> loggin
     return log
 
 # %% ../nbs/00_core.ipynb #d8987ebe
-def _in_notebook() -> bool:
-    try: return get_ipython().__class__.__name__ == "ZMQInteractiveShell"   # noqa: F821
-    except NameError: return False
+def in_notebook() -> bool:
+    "Is this process a Jupyter kernel (notebook, JupyterLab, VS Code, Colab)? IPython puts `get_ipython` in builtins."
+    ip = getattr(builtins, "get_ipython", None)
+    return ip is not None and type(ip()).__name__ in ("ZMQInteractiveShell", "Shell")   # Shell: Google Colab
 
-def progress(it: Iterable, total: int | None = None, what: str = "images", show: bool | None = None, stream=None) -> Iterable:
-    "Iterate `it` with a progress display: a bar in a notebook, `what i/total  elapsed, ETA` on stderr on a terminal (or when `show`), else nothing."
+def with_progress(it: Iterable, total: int | None = None, what: str = "images", show: bool | None = None, stream=None) -> Iterable:
+    """`it` with a progress display: a bar in a notebook, `what i/total  elapsed, ETA` on `stream` (stderr) on a terminal,
+    else nothing. `show=None` decides so; `True` always shows (the text line even when redirected), `False` never."""
     if show is False or total == 0: return it
-    if _in_notebook() and stream is None:         # an explicit stream gets the text display, in a notebook too
+    if in_notebook() and stream is None:         # an explicit stream gets the text display, in a notebook too
         from fastprogress.fastprogress import progress_bar
         return progress_bar(it, total=total, leave=False)
     stream = stream or sys.stderr
@@ -544,13 +547,20 @@ def progress(it: Iterable, total: int | None = None, what: str = "images", show:
         if i: stream.write("\n"); stream.flush()
     return gen()
 
+progress = with_progress   # the old name, until every module calls `with_progress`
+
 # %% ../nbs/00_core.ipynb #9579f99f
+ON_RANK0: dict = {}   # "share": share(make) runs make() on rank 0 and returns its result on every rank; set by inflame.dist
+
 def new_run_dir(root: str | os.PathLike, name: str) -> Path:
-    "Create and return a fresh run folder `root/name-YYYYmmdd-HHMMSS[-k]`."
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    for k in range(1000):
-        p = root / (f"{name}-{stamp}" + (f"-{k}" if k else ""))
-        try: p.mkdir(); return p
-        except FileExistsError: continue
-    raise InflameError(f"{root}: could not create a new run folder for {name!r}")
+    "Create and return a fresh run folder `root/name-YYYYmmdd-HHMMSS[-k]` (in a distributed job: rank 0's, on every rank)."
+    def make() -> Path:
+        r = Path(root); r.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for k in range(1000):
+            p = r / (f"{name}-{stamp}" + (f"-{k}" if k else ""))
+            try: p.mkdir(); return p
+            except FileExistsError: continue
+        raise InflameError(f"{r}: could not create a new run folder for {name!r}")
+    share = ON_RANK0.get("share")
+    return Path(share(make)) if share else make()

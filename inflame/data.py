@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 from fastcore.basics import patch
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
-from .core import DataError, atomic_write, dumps_json, get_logger, progress
+from .core import DataError, atomic_write, dumps_json, get_logger, with_progress
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'SPLITS', 'COLUMNS', 'SHAPES', 'is_image_file', 'list_images', 'to_rgb', 'open_image',
@@ -127,17 +127,13 @@ def check_image(path: str | os.PathLike, max_pixels: int | None = MAX_PIXELS) ->
     except Exception as e: r.ok, r.reason = False, f"cannot decode: {type(e).__name__}: {e}"
     return r
 
-def _progress(it, total=None, show=True, comment=""):
-    "`inflame.core.progress` (a bar in a notebook, a line with ETA on stderr on a terminal)."
-    return progress(it, total, comment or "images", None if show else False)
-
 # %% ../nbs/01_data.ipynb #ea6a0525
 def check_images(paths: Sequence[str | os.PathLike], workers: int | None = None, progress: bool = True,
                  max_pixels: int | None = MAX_PIXELS) -> list[ImageCheck]:
     "Check many images in parallel threads; results are in the order of `paths`."
     workers = workers or min(8, (os.cpu_count() or 1) + 2)
     with ThreadPoolExecutor(workers) as ex:
-        return list(_progress(ex.map(lambda p: check_image(p, max_pixels), paths), total=len(paths), show=progress))
+        return list(with_progress(ex.map(lambda p: check_image(p, max_pixels), paths), len(paths), show=None if progress else False))
 
 def format_check_report(checks: Sequence[ImageCheck], root: str | os.PathLike | None = None, verbose: bool = False,
                         max_examples: int = 3) -> str:

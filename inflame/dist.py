@@ -13,13 +13,13 @@ import torch.distributed as dist
 from fastai.callback.core import Callback
 from fastai.data.load import DataLoader as FastaiDataLoader, _FakeLoader
 from fastai.learner import Learner
-from .core import ConfigError, InflameError, get_logger
-from .core import new_run_dir as _new_run_dir
+from .core import ON_RANK0, ConfigError, InflameError, get_logger
+from .core import new_run_dir   # one run-folder function; `new_run_dir` here is core's (rank 0's folder on every rank)
 
 # %% auto #0
 __all__ = ['DistEnv', 'dist_env', 'init_distributed', 'cleanup', 'is_distributed', 'get_rank', 'get_world_size', 'is_rank0',
-           'barrier', 'broadcast_object', 'reduce_mean', 'new_run_dir', 'DDP', 'ShardedDL', 'shard_loader',
-           'fastai_writers', 'is_rank0_only', 'DDPCallback', 'restore', 'distributed']
+           'barrier', 'broadcast_object', 'reduce_mean', 'DDP', 'ShardedDL', 'shard_loader', 'fastai_writers',
+           'is_rank0_only', 'DDPCallback', 'restore', 'distributed']
 
 # %% ../nbs/00a_dist.ipynb #ec3922d1
 @dataclass
@@ -136,9 +136,7 @@ def reduce_mean(values: Mapping[str, float]) -> dict[str, float]:
     dist.all_reduce(t, op=dist.ReduceOp.SUM)
     return {k: float(v) / dist.get_world_size() for k, v in zip(values, t.tolist())}
 
-def new_run_dir(root: str | os.PathLike, name: str) -> Path:
-    "`inflame.core.new_run_dir` for a distributed job: rank 0 creates the run folder and every rank gets its path."
-    return Path(broadcast_object(str(_new_run_dir(root, name)) if is_rank0() else None))
+ON_RANK0["share"] = lambda make: broadcast_object(str(make()) if is_rank0() else None)   # `inflame.core.new_run_dir` in a job
 
 # %% ../nbs/00a_dist.ipynb #bd0066db
 from torch.nn.parallel import DistributedDataParallel
