@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_tiles.ipynb #cd1d108f
 from __future__ import annotations
-import csv, hashlib, io, itertools, json, math, os, struct, sys, time, warnings, zlib
+import csv, dataclasses, hashlib, io, itertools, json, math, os, struct, sys, time, warnings, zlib
+from dataclasses import dataclass
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -16,10 +17,10 @@ from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_ope
 from . import data as D
 
 # %% auto #0
-__all__ = ['MIN_TILE', 'PIL_SUFFIXES', 'GDAL_CACHE_MB', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'Raster',
-           'open_raster', 'GeoRaster', 'seam_iou', 'cut_by_seam', 'merge_detections', 'label_name', 'sliced_predict',
-           'write_overview', 'tile_coco', 'load_tile', 'untile_coco', 'write_counts_csv', 'predict', 'evaluate_records',
-           'evaluate']
+__all__ = ['MIN_TILE', 'PIL_SUFFIXES', 'GDAL_CACHE_MB', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'tiles_config',
+           'Raster', 'open_raster', 'GeoRaster', 'seam_iou', 'cut_by_seam', 'merge_detections', 'label_name',
+           'SliceOptions', 'sliced_predict', 'write_overview', 'tile_coco', 'load_tile', 'untile_coco',
+           'write_counts_csv', 'predict', 'evaluate_records', 'evaluate']
 
 # %% ../nbs/05_tiles.ipynb #b92883f6
 MIN_TILE = 8   # smallest tile side accepted
@@ -42,6 +43,31 @@ def tile_grid(width: int, height: int, size: int, overlap: float) -> list[tuple[
     "Tile boxes `(x0, y0, x1, y1)` covering a `width` x `height` image, row by row (top to bottom, left to right)."
     xs, ys = tile_starts(width, size, overlap), tile_starts(height, size, overlap)
     return [(x, y, min(x + size, width), min(y + size, height)) for y in ys for x in xs]
+
+# %% ../nbs/05_tiles.ipynb #c1a0e002
+def _run_tiles(model_dir: Path, meta: dict | None = None) -> TilesConfig:
+    "The `[tiles]` section of the run's `config.toml` in or above `model_dir`, else of the config saved in its model.json (`meta`), else the defaults."
+    from inflame.core import config_from_dict, load_config
+    for p in (model_dir / "config.toml", model_dir.parent / "config.toml"):
+        if p.is_file():
+            try: return load_config(p, check_paths=False).tiles
+            except InflameError: pass
+    if meta is None and (model_dir / "model.json").is_file():
+        try: meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError): meta = None
+    if isinstance((meta or {}).get("config"), dict):
+        try: return config_from_dict(meta["config"], source=str(model_dir / "model.json")).tiles
+        except InflameError: pass
+    return TilesConfig()
+
+def tiles_config(source: str | os.PathLike | TilesConfig | None = None, meta: dict | None = None, **overrides) -> TilesConfig:
+    "The `[tiles]` settings of a model folder `source` (or a `TilesConfig`, or the defaults) with `overrides` (TilesConfig field names; None leaves a value as it is)."
+    names = [f.name for f in dataclasses.fields(TilesConfig)]
+    unknown = sorted(set(overrides) - set(names))
+    if unknown: raise ConfigError(f"{unknown[0]} = {overrides[unknown[0]]!r}: not a [tiles] key (expected one of {', '.join(names)})")
+    if isinstance(source, TilesConfig): base = source
+    else: base = TilesConfig() if source is None else _run_tiles(Path(source), meta)
+    return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/05_tiles.ipynb #77335a7a
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
@@ -625,43 +651,64 @@ def _detections_counts(res: dict, labels: Sequence[str] | None) -> tuple[list[di
     for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
     return dets, counts
 
+# %% ../nbs/05_tiles.ipynb #c1a0e007
+@dataclass
+class SliceOptions:
+    "How `sliced_predict` runs, not what it predicts: device and precision, reading, progress, the whole-image and overview sides, speed switches."
+    device: Any = None                  # torch device of the inputs; None: the detector's (its first parameter's), else the CPU
+    precision: str = "fp32"             # "fp32", "bf16", "fp16" (CUDA GPUs) or "auto": the detector runs under torch.autocast
+    allow_large: bool = False           # read images over PIL's pixel limit (streamed in bands, bounded memory)
+    background: str = "white"           # the colour transparent pixels are composed over
+    progress: bool | None = None        # the one-line progress bar on stderr; None: only on a terminal
+    progress_desc: str | None = None    # its label; None: the image's file name
+    full_image_side: int = 1333         # with `full_image`: the longer side of the downscaled whole image
+    overview_side: int = 2048           # the longer side of the overview PNG, at most
+    skip_empty: bool = True             # skip tiles of a single colour (no-data areas of rasters)
+    edge_eps: float = 2.0               # px: a box this close to a seam is cut by it (`merge_detections`)
+    prefetch: bool = True               # read and prepare the next batch of tiles in a background thread
+    resize_ahead: bool = True           # in that thread, also apply a torchvision detector's own input resize
+    channels_last: bool = True          # on a CPU, convert the detector's backbone and rpn to channels-last (in place)
+
 # %% ../nbs/05_tiles.ipynb #389e9006
-def sliced_predict(detector: Callable, image: str | os.PathLike, tile: int = 1024, overlap: float = 0.2, batch_size: int = 0,
-                   merge: str = "nms", iou_threshold: float = 0.5, full_image: bool = False, score_threshold: float = 0.0,
-                   labels: Sequence[str] | None = None, allow_large: bool = False, device=None, overview: str | os.PathLike | None = None,
-                   full_image_side: int = 1333, overview_side: int = 2048, skip_empty: bool = True, edge_eps: float = 2.0,
-                   progress: bool | None = None, background: str = "white", progress_desc: str | None = None,
-                   precision: str = "fp32", prefetch: bool = True, resize_ahead: bool = True, channels_last: bool = True,
-                   bands: Sequence[int] | None = None) -> dict:
-    "Detect objects in one (huge) image tile by tile; returns `{image, width, height, detections, counts, sliced}` (plus `geo`: CRS and transform, for rasters read by GDAL) with boxes in image pixels."
-    _check_options(tile, overlap, batch_size, merge, iou_threshold, score_threshold)
-    t0 = time.time()
-    r = open_raster(image, allow_large, background, bands)
-    W, H = r.size; dev = _torch_device(detector, device); dtype = inference_dtype(precision, dev)
-    batch_size = batch_size or (1 if dev.type == "cpu" else 8)   # auto: batching tiles gains nothing on a CPU (measured)
-    grid = tile_grid(W, H, tile, overlap)
-    k_full = max(1, math.ceil(max(W, H) / full_image_side)) if full_image else None
-    k_ov = max(1, math.ceil(max(W, H) / overview_side)) if overview else None
-    ds = {k: _Downscaler(W, H, k) for k in {k_full, k_ov} if k}
-    resize = _resize_ahead(detector) if resize_ahead else None
+def _detect_tiles(detector: Callable, r, grid: Sequence[tuple], downscalers: Sequence[_Downscaler], dev, dtype, batch_size: int,
+                  score_threshold: float, o: SliceOptions, desc: str) -> tuple[list[list[np.ndarray]], int]:
+    "Run `detector` over the tiles `grid` of raster `r` (feeding `downscalers`) as `o` says; returns the per-tile parts and the empty tiles skipped."
+    resize = _resize_ahead(detector) if o.resize_ahead else None
     prep = lambda arrs: _inputs(arrs, dev, resize)   # on a CPU in the reader thread; elsewhere on the device, in this one
     on_cpu = dev.type == "cpu"
-    if channels_last: _channels_last(detector, dev)
-    batches = _tile_batches(r, grid, list(ds.values()), batch_size, skip_empty, prep if on_cpu else None)
-    bar = _Bar(len(grid), progress_desc or Path(image).name, progress)
-    parts, skipped = _detect_batches(detector, _prefetch(batches) if prefetch else batches, grid, dev, dtype, score_threshold,
-                                     None if on_cpu else prep, bar)
-    if full_image:
+    if o.channels_last: _channels_last(detector, dev)
+    batches = _tile_batches(r, grid, downscalers, batch_size, o.skip_empty, prep if on_cpu else None)
+    bar = _Bar(len(grid), desc, o.progress)
+    return _detect_batches(detector, _prefetch(batches) if o.prefetch else batches, grid, dev, dtype, score_threshold,
+                           None if on_cpu else prep, bar)
+
+def _sliced_info(tc: TilesConfig, grid: Sequence[tuple], skipped: int, dtype, raw: int, secs: float, W: int, H: int) -> dict:
+    "The record's `sliced` entry: how the image was cut and run, and how fast."
+    return {"tile": tc.size, "overlap": tc.overlap, "tiles": len(grid), "skipped_empty": skipped, "merge": tc.merge,
+            "full_image": bool(tc.full_image), "precision": {"torch.bfloat16": "bf16", "torch.float16": "fp16"}.get(str(dtype), "fp32"),
+            "raw_detections": raw, "seconds": round(secs, 3), "megapixels_per_s": round(W * H / 1e6 / max(secs, 1e-9), 3)}
+
+def sliced_predict(detector: Callable, image: str | os.PathLike, tiles: TilesConfig | None = None, *, labels: Sequence[str] | None = None,
+                   score_threshold: float = 0.0, overview: str | os.PathLike | None = None, options: SliceOptions | None = None) -> dict:
+    "Detect objects in one (huge) image tile by tile with the `[tiles]` settings `tiles`; returns `{image, width, height, detections, counts, sliced}` (plus `geo`: CRS and transform, for rasters read by GDAL) with boxes in image pixels."
+    tc, o = tiles or TilesConfig(), options or SliceOptions()
+    _check_options(tc.size, tc.overlap, tc.batch_size, tc.merge, tc.iou_threshold, score_threshold)
+    t0 = time.time()
+    r = open_raster(image, o.allow_large, o.background, tc.bands or None)
+    W, H = r.size; dev = _torch_device(detector, o.device); dtype = inference_dtype(o.precision, dev)
+    batch_size = tc.batch_size or (1 if dev.type == "cpu" else 8)   # auto: batching tiles gains nothing on a CPU (measured)
+    grid = tile_grid(W, H, tc.size, tc.overlap)
+    k_full = max(1, math.ceil(max(W, H) / o.full_image_side)) if tc.full_image else None
+    k_ov = max(1, math.ceil(max(W, H) / o.overview_side)) if overview else None
+    ds = {k: _Downscaler(W, H, k) for k in {k_full, k_ov} if k}
+    parts, skipped = _detect_tiles(detector, r, grid, list(ds.values()), dev, dtype, batch_size, score_threshold, o,
+                                   o.progress_desc or Path(image).name)
+    if tc.full_image:
         b, s, l = _full_image_detections(detector, ds[k_full].result(), k_full, W, H, dev, dtype, score_threshold)
         for part, v in zip(parts, (b, s, l, np.tile([0., 0., W, H], (len(b), 1)), np.full(len(b), len(grid)))): part.append(v)
-    res = _merge_parts(parts, W, H, merge, iou_threshold, edge_eps)
-    dets, counts = _detections_counts(res, labels)
-    secs = time.time() - t0
-    rec = {"image": str(image), "width": W, "height": H, "detections": dets, "counts": counts,
-           "sliced": {"tile": tile, "overlap": overlap, "tiles": len(grid), "skipped_empty": skipped, "merge": merge,
-                      "full_image": bool(full_image), "precision": {"torch.bfloat16": "bf16", "torch.float16": "fp16"}.get(str(dtype), "fp32"),
-                      "raw_detections": int(sum(len(x) for x in parts[1])), "seconds": round(secs, 3),
-                      "megapixels_per_s": round(W * H / 1e6 / max(secs, 1e-9), 3)}}
+    dets, counts = _detections_counts(_merge_parts(parts, W, H, tc.merge, tc.iou_threshold, o.edge_eps), labels)
+    info = _sliced_info(tc, grid, skipped, dtype, int(sum(len(x) for x in parts[1])), time.time() - t0, W, H)
+    rec = {"image": str(image), "width": W, "height": H, "detections": dets, "counts": counts, "sliced": info}
     if hasattr(r, "geo_info"): rec["geo"] = r.geo_info()
     if overview: write_overview(ds[k_ov].result(), rec, overview, k_ov)
     return rec
@@ -793,10 +840,10 @@ def _crop_rows(coco: dict, images: list[dict], annotations: list[dict], split: d
 
 # %% ../nbs/05_tiles.ipynb #040edddc
 def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
-              size: int = 1024, overlap: float = 0.2, min_visible: float = 0.5, empty_share: float = 0.1, seed: int = 42,
-              as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
+              tiles: TilesConfig | None = None, seed: int = 42, as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
               images: Sequence[str] | None = None, splits: dict[str, str] | None = None) -> Path:
-    "Cut the images of a COCO set into overlapping tiles with clipped boxes; writes `out_dir/annotations.json` (returned) and `manifest.json`."
+    "Cut the images of a COCO set into overlapping tiles with clipped boxes (`tiles`: size, overlap, min_visible, empty_share); writes `out_dir/annotations.json` (returned) and `manifest.json`."
+    tc = tiles or TilesConfig(); size, overlap, min_visible, empty_share = tc.size, tc.overlap, tc.min_visible, tc.empty_share
     check_tiling(size, overlap, "size")
     _check_shares(min_visible, empty_share)
     coco = D.read_coco(coco_json, image_root); root = Path(coco["image_root"]); out = Path(out_dir)
@@ -866,16 +913,6 @@ def untile_coco(tiled: dict | str | os.PathLike, merge: str | None = None, iou_t
     return {"images": [src[k] for k in sorted(src)], "annotations": anns, "categories": tiled["categories"]}
 
 # %% ../nbs/05_tiles.ipynb #01b2c138
-def _tiles_defaults(model_dir: Path) -> TilesConfig:
-    "The `[tiles]` section of the run's `config.toml` next to or above `model_dir`, else `TilesConfig`'s defaults."
-    for p in (model_dir / "config.toml", model_dir.parent / "config.toml"):
-        if p.is_file():
-            try:
-                from inflame.core import load_config
-                return load_config(p, check_paths=False).tiles
-            except InflameError: pass
-    return TilesConfig()
-
 def _tile_problem(path: Path, tile: int, model) -> str | None:
     "Why the tiles of image `path` cannot go through `model` (too thin for its resize), read from the header only; None when they can (or the header is unreadable here)."
     from inflame.detect import input_problem
@@ -914,11 +951,9 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
             progress: bool | None = None, precision: str = "fp32", runtime: str = "torch") -> Iterator[dict]:
     "Sliced detection over an image or a folder with an exported model (`runtime` 'torchscript'/'onnxruntime': its export): yields one JSON-able record per image."
     if top_k is not None: raise ConfigError("top_k: a classification option; detection records list every box over score_threshold")
-    model_dir = Path(model_dir); cfg = _tiles_defaults(model_dir)
-    tile = cfg.size if tile is None else tile; overlap = cfg.overlap if overlap is None else overlap
-    merge = merge or cfg.merge; full_image = cfg.full_image if full_image is None else full_image
-    batch_size = batch_size or cfg.batch_size
-    _check_options(tile, overlap, batch_size, merge, cfg.iou_threshold, 0.0 if score_threshold is None else score_threshold)
+    model_dir = Path(model_dir)
+    tc = tiles_config(model_dir, size=tile, overlap=overlap, merge=merge, full_image=full_image, batch_size=batch_size)
+    _check_options(tc.size, tc.overlap, tc.batch_size, tc.merge, tc.iou_threshold, 0.0 if score_threshold is None else score_threshold)
     paths = source if isinstance(source, list) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
     model, meta = _load_detector(model_dir, device, runtime, precision)
@@ -929,12 +964,11 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     single, done = not isinstance(source, list) and Path(source).is_file(), []
     for i, p in enumerate(paths):
         try:
-            why = _tile_problem(p, tile, model)
+            why = _tile_problem(p, tc.size, model)
             if why: raise DataError(f"{p}: its tiles: {why}")
-            rec = sliced_predict(model, p, tile, overlap, batch_size, merge, cfg.iou_threshold, full_image, thr, labels,
-                                 bool(allow_large), None, Path(overview) / f"{p.stem}_overview.png" if overview else None,
-                                 progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision,
-                                 bands=cfg.bands or None)
+            opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
+            rec = sliced_predict(model, p, tc, labels=labels, score_threshold=thr, options=opts,
+                                 overview=Path(overview) / f"{p.stem}_overview.png" if overview else None)
         except DataError as e:
             if single: raise
             rec = {"image": str(p), "error": str(e)}
