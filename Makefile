@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inflame-installed
 DEVSTAMP := $(VENV)/.inflame-dev-installed
 DEPS := settings.ini setup.py constraints.txt
 
-.PHONY: help demo test lab docs docscheck export clean readme install dev bench
+.PHONY: help demo test lab docs docscheck export clean readme install dev bench outputs
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
@@ -33,6 +33,10 @@ demo: $(STAMP)     ## run the main job on the embedded demo data
 
 test: $(DEVSTAMP)  ## export/clean/README checks, every notebook, pytest; ends with "N passed, M failed"
 	$(BIN)/python tools/run_tests.py
+
+outputs: $(DEVSTAMP)  ## run every notebook, write its outputs into it (small, clean; 2 at a time, ~15 min); then check them
+	$(BIN)/python tools/outputs.py --workers 2
+	$(BIN)/python tools/check_outputs.py
 
 export: $(DEVSTAMP)  ## notebooks -> inflame/ and README.md
 	$(BIN)/nbdev_export

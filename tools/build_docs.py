@@ -8,10 +8,11 @@ directives removed), cleaned for the web (stderr warnings and progress bars drop
 large images shrunk), and rendered with nbconvert into pages with a sidebar, a table of contents and a client-side
 search (search.json / search-index.js), plus a CLI reference page from `inflame --help`.
 
-  python tools/build_docs.py [--offline] [--no-exec] [--out DIR] [NB.ipynb ...]
+  python tools/build_docs.py [--offline] [--no-exec] [--out DIR] [--nbs DIR] [NB.ipynb ...]
 
-`--no-exec` builds from the committed (clean) notebooks without running them: quick, for the site check of
-`make test` (tools/check_docs.py)."""
+`--no-exec` builds from the committed notebooks without running them: the pages show the outputs committed in them
+(`make outputs`) and nothing else; quick, for the site check of `make test` (tools/check_docs.py). `--nbs DIR` takes
+the notebooks from DIR instead of nbs/ (a copy, say)."""
 import hashlib, html, os, re, warnings, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
@@ -28,25 +29,35 @@ def quarto_site() -> int:
     return subprocess.call([bin_ / "nbdev_docs"], cwd=ROOT)
 
 def skip_flags() -> set:
-    "The test flags of settings.ini (`tst_flags`) whose cells cannot run here, as `nbdev_test` skips them: all but detectron2 when it imports."
-    import configparser, importlib.util
-    c = configparser.ConfigParser(); c.read(ROOT / "settings.ini")
-    flags = set(c["DEFAULT"].get("tst_flags", "").split())
-    return flags - ({"detectron2"} if importlib.util.find_spec("detectron2") else set())
+    "The test flags of settings.ini (`tst_flags`) whose cells cannot run here, as `nbdev_test` skips them (inflame.docs' reader)."
+    from inflame.docs import unavailable_flags
+    return unavailable_flags(ROOT / "settings.ini")
+
+def flagged(cell, flags: set) -> list[str]:
+    "The flags of `flags` that a code cell carries (`#| detectron2`, ...), sorted; [] for other cells."
+    from inflame.docs import cell_flags
+    return sorted(cell_flags(cell.source) & flags) if cell.cell_type == "code" else []
 
 def mark_skipped(nb, flags: set) -> int:
     "Turn code cells flagged with one of `flags` (`#| detectron2`, ...) into markdown showing their code, not run."
     import nbformat
     n = 0
     for i, c in enumerate(nb.cells):
-        if c.cell_type != "code": continue
-        dirs = {l[3:].strip().split()[0] for l in c.source.splitlines() if l.startswith("#| ") and l[3:].strip()}
-        hit = sorted(dirs & flags)
+        hit = flagged(c, flags)
         if hit:
             code = "\n".join(l for l in c.source.splitlines() if not l.startswith("#|"))
             nb.cells[i] = nbformat.v4.new_markdown_cell(f"*Not run in this build (needs `{'`, `'.join(hit)}`):*\n\n```python\n{code}\n```")
             n += 1
     return n
+
+def run_nb(nb, src: Path, timeout: int = 900) -> None:
+    "Execute `nb` (an nbformat notebook read from `src`) in place with the python3 kernel, in `src`'s folder; an error exits naming the notebook and cell."
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    try: NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(src.parent)}}).execute()
+    except CellExecutionError as e:
+        msg = re.sub(r"\x1b\[[0-9;]*m", "", str(e))           # without the traceback's colours
+        raise SystemExit(f"{src.name}: a cell raised an error:\n{msg[-3000:]}")
 
 def lib_hash() -> str:
     "Content hash of the package sources (a change in any module invalidates every cached notebook)."
@@ -57,17 +68,14 @@ def lib_hash() -> str:
 def execute(src: Path, dst: Path, run: bool = True, key: str = "") -> str:
     "Write `src` to `dst` executed (or only with flagged cells marked, when not `run`); returns 'ran', 'cached' or 'not run'."
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
     cached = CACHE / f"{src.stem}-{hashlib.sha256(src.read_bytes() + key.encode()).hexdigest()[:20]}.ipynb"
     if run and cached.exists(): shutil.copy(cached, dst); return "cached"
     nb = nbformat.read(src, as_version=4)
     skipped = mark_skipped(nb, skip_flags())
     if skipped: print(f"  {skipped} cell(s) flagged {', '.join(sorted(skip_flags()))} shown but not run", flush=True)
     if run:
-        try: NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(src.parent)}}).execute()
-        except CellExecutionError as e:
-            raise SystemExit(f"docs build failed: {src.name}: a cell raised an error:\n{str(e)[-3000:]}")
+        try: run_nb(nb, src)
+        except SystemExit as e: raise SystemExit(f"docs build failed: {e}")
     nbformat.write(nb, dst)
     if run:
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -75,31 +83,14 @@ def execute(src: Path, dst: Path, run: bool = True, key: str = "") -> str:
         shutil.copy(dst, cached)
     return "ran" if run else "not run"
 
-def _tolerant_exec_show_docs():
-    "nbdev's `exec_show_docs`, except that of a cell mixing imports with other code only the imports run (a failing one is skipped)."
-    from nbdev import processors as P
-    class exec_show_docs(P.exec_show_docs):
-        def __call__(self, cell):
-            if not self.nb.has_docs_ or not hasattr(self, "k"): return
-            if P._do_eval(cell):
-                trees = cell.parsed_()
-                needed = cell.directives_.keys() & {"export", "exports", "exporti", "exec_doc"} or P._show_docs(trees)
-                if needed: self.k.cell(cell)
-                else:                                   # only the imports of a cell that also does other work
-                    import ast
-                    imports = [n for n in trees if isinstance(n, (ast.Import, ast.ImportFrom))]
-                    self.k.run_cell("\n".join(ast.unparse(n) for n in imports))
-                    self.k.exc = None
-            if self.k.exc: raise Exception(f"Error in cell {cell.idx_} :\n{cell.source}") from self.k.exc
-    return exec_show_docs
-
 def process(path: Path):
     "nbdev's processors (as nbdev_proc_nbs would apply them), without the Quarto-only layout ones."
     from execnb.nbio import read_nb, write_nb
     from nbdev.process import NBProcessor
     from nbdev import processors as P
+    import inflame.docs     # noqa: F401  makes nbdev's exec_show_docs skip flagged cells and run only the imports of cells mixing them with other work
     procs = [P.populate_language, P.add_show_docs, P.strip_ansi, P.hide_line, P.filter_stream_, P.rm_header_dash,
-             P.clean_show_doc, _tolerant_exec_show_docs(), P.rm_export, P.clean_magics, P.hide_, P.strip_hidden_metadata]
+             P.clean_show_doc, P.exec_show_docs, P.rm_export, P.clean_magics, P.hide_, P.strip_hidden_metadata]
     nb = read_nb(path)
     cwd = os.getcwd(); os.chdir(path.parent)
     try:
@@ -143,10 +134,10 @@ def to_body(path: Path) -> tuple[str, str, dict]:
     body, _ = ex.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return title, body, counts
 
-def offline_site(only=(), run: bool = True, out: Path = OUT) -> int:
-    "Build the offline site into `out`; `run=False` renders the committed notebooks without executing them."
+def offline_site(only=(), run: bool = True, out: Path = OUT, src_dir: Path = ROOT / "nbs") -> int:
+    "Build the offline site into `out` from the notebooks in `src_dir`; `run=False` renders their committed outputs without executing them."
     t0 = time.time()
-    nbs = sorted((ROOT / "nbs").glob("*.ipynb"), key=lambda p: (p.name != "index.ipynb", p.name))
+    nbs = sorted(Path(src_dir).glob("*.ipynb"), key=lambda p: (p.name != "index.ipynb", p.name))
     nbs = [p for p in nbs if not p.name.startswith("_")]
     if only: nbs = [p for p in nbs if p.name in only]
     out.mkdir(parents=True, exist_ok=True)
@@ -178,9 +169,10 @@ def offline_site(only=(), run: bool = True, out: Path = OUT) -> int:
     return 0
 
 def main(argv: list[str]) -> int:
-    if shutil.which("quarto") and "--offline" not in argv and "--no-exec" not in argv and "--out" not in argv: return quarto_site()
+    if shutil.which("quarto") and not {"--offline", "--no-exec", "--out", "--nbs"} & set(argv): return quarto_site()
     out = Path(argv[argv.index("--out") + 1]).resolve() if "--out" in argv else OUT
-    return offline_site([Path(a).name for a in argv if a.endswith(".ipynb")], run="--no-exec" not in argv, out=out)
+    src = Path(argv[argv.index("--nbs") + 1]).resolve() if "--nbs" in argv else ROOT / "nbs"
+    return offline_site([Path(a).name for a in argv if a.endswith(".ipynb")], run="--no-exec" not in argv, out=out, src_dir=src)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

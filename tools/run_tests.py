@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""`make test`: export/clean/README checks, every notebook under nbdev_test, and pytest tests if any.
+"""`make test`: export/clean/README/outputs checks, every notebook under nbdev_test, the docs site, and pytest tests if any.
 Prints one line per check and ends with `N passed, M failed`; exits non-zero on any failure."""
 import hashlib, os, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +35,13 @@ def check_readme():
     r = run([sys.executable, "tools/readme.py", "--check"])
     return r.returncode == 0, (r.stdout + r.stderr).strip()
 
+def check_outputs():
+    "Every example cell shows its result, outputs are clean, nbs/*.ipynb within the size budget (tools/check_outputs.py)."
+    r = run([sys.executable, "tools/check_outputs.py"])
+    out = (r.stdout + r.stderr).strip()
+    print(out.splitlines()[-1] if out else "", flush=True)
+    return r.returncode == 0, "\n".join(out.splitlines()[-41:-1]) + ("\n(first 40 problems shown; run `python tools/check_outputs.py`)" if out.count("\n") > 40 else "")
+
 def has_detectron2() -> bool:
     return run([sys.executable, "-c", "import detectron2"]).returncode == 0
 
@@ -65,7 +72,8 @@ def main() -> int:
         t = f" ({secs:.1f}s)" if secs is not None else ""
         print(f"{'PASS' if ok else 'FAIL'} {name}{t}" + (f"\n{detail}" if detail and not ok else ""), flush=True)
     for name, fn in [("nbdev_export leaves no diff", check_export), ("notebooks are clean (nbdev_clean)", check_clean),
-                     ("README.md matches nbs/index.ipynb", check_readme)]:
+                     ("README.md matches nbs/index.ipynb", check_readme),
+                     ("notebooks carry their outputs, clean and within the size budget (`make outputs`)", check_outputs)]:
         ok, detail = fn(); record(name, ok, detail)
     flags = "detectron2" if has_detectron2() else ""
     if not flags: print("note: detectron2 is not installed: cells flagged `#| detectron2` are skipped", flush=True)
@@ -79,7 +87,7 @@ def main() -> int:
     elif ok: record("docs site in chromium: search sliced_predict, follow the first hit, find its signature", True)
     import shutil; shutil.rmtree(site, ignore_errors=True)
     if (ROOT / "tools" / "check_quarto.py").exists():
-        t0 = time.time(); ok, out = check_quarto_procs(); record("Quarto path: files present, nbdev_proc_nbs succeeds", ok, out, time.time() - t0)
+        t0 = time.time(); ok, out = check_quarto_procs(); record("Quarto path: files present, nbdev_proc_nbs succeeds, _proc/ carries the outputs", ok, out, time.time() - t0)
     tests = ROOT / "tests"
     if tests.is_dir() and any(tests.glob("test_*.py")):
         junit = ROOT / ".pytest_cache" / "junit.xml"
