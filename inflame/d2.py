@@ -10,7 +10,6 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from fastcore.basics import patch
 from .core import Config, ConfigError, DataError, InflameError, load_state_dict_file
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, make_trident_stage, merge_branches, scale_aware_masks,
                              set_test_branches)
@@ -358,6 +357,23 @@ class D2Resize:
 
     def __repr__(self): return f"D2Resize(min_size={self.min_size}, max_size={self.max_size})"
 
+# %% ../nbs/04a_d2.ipynb #1be1f4db
+def _d2_instances(t: dict, i: int, x: Tensor, h: int, w: int, labels: Sequence[str]):
+    "Detectron2 `Instances` of target `t` of image `i` (xyxy boxes in the `h` x `w` image, labels 1..K), scaled to the resized `x`."
+    from detectron2.structures import Boxes, Instances
+    boxes = torch.as_tensor(t["boxes"], dtype=torch.float32, device=x.device).reshape(-1, 4)
+    lab = torch.as_tensor(t["labels"], dtype=torch.int64, device=x.device).reshape(-1)
+    if len(lab) != len(boxes):
+        raise DataError(f"Detectron2 backend: image {i}: {len(boxes)} boxes but {len(lab)} labels")
+    if len(lab) and (lab.min() < 1 or lab.max() > len(labels)):
+        raise DataError(f"Detectron2 backend: image {i}: label {int(lab.max() if lab.max() > len(labels) else lab.min())} "
+                        f"out of range; expected 1..{len(labels)} ({', '.join(labels)})")
+    sx, sy = x.shape[-1] / w, x.shape[-2] / h
+    inst = Instances(tuple(x.shape[-2:]))
+    inst.gt_boxes = Boxes(boxes * boxes.new_tensor([sx, sy, sx, sy]))
+    inst.gt_classes = lab - 1
+    return inst
+
 # %% ../nbs/04a_d2.ipynb #308e8a7c
 class D2Detector(nn.Module):
     "A Detectron2 detector with inflame's detection contract (lists of 0-1 RGB images; boxes in image coordinates)."
@@ -395,41 +411,22 @@ class D2Detector(nn.Module):
         set_test_branches(self.model, mode)
         return self
 
-
-# %% ../nbs/04a_d2.ipynb #1be1f4db
-def _d2_instances(t: dict, i: int, x: Tensor, h: int, w: int, labels: Sequence[str]):
-    "Detectron2 `Instances` of target `t` of image `i` (xyxy boxes in the `h` x `w` image, labels 1..K), scaled to the resized `x`."
-    from detectron2.structures import Boxes, Instances
-    boxes = torch.as_tensor(t["boxes"], dtype=torch.float32, device=x.device).reshape(-1, 4)
-    lab = torch.as_tensor(t["labels"], dtype=torch.int64, device=x.device).reshape(-1)
-    if len(lab) != len(boxes):
-        raise DataError(f"Detectron2 backend: image {i}: {len(boxes)} boxes but {len(lab)} labels")
-    if len(lab) and (lab.min() < 1 or lab.max() > len(labels)):
-        raise DataError(f"Detectron2 backend: image {i}: label {int(lab.max() if lab.max() > len(labels) else lab.min())} "
-                        f"out of range; expected 1..{len(labels)} ({', '.join(labels)})")
-    sx, sy = x.shape[-1] / w, x.shape[-2] / h
-    inst = Instances(tuple(x.shape[-2:]))
-    inst.gt_boxes = Boxes(boxes * boxes.new_tensor([sx, sy, sx, sy]))
-    inst.gt_classes = lab - 1
-    return inst
-
-@patch
-def d2_inputs(self: D2Detector, images: Sequence[Tensor], targets: Sequence[dict] | None = None) -> list[dict]:
-    "Detectron2's list of input dicts for `images` (CHW, RGB, 0-1) and optional `targets` (xyxy boxes, labels 1..K)."
-    if targets is not None and len(targets) != len(images):
-        raise DataError(f"Detectron2 backend: {len(images)} images but {len(targets)} targets")
-    out = []
-    for i, img in enumerate(images):
-        if img.ndim != 3 or img.shape[0] != 3 or min(img.shape[-2:]) < 1:
-            raise DataError(f"Detectron2 backend: image {i} has shape {tuple(img.shape)}; expected (3, H, W) RGB")
-        h, w = img.shape[-2:]
-        x = self.transform(img.float(), self.training)
-        x = x * 255
-        if self.input_format == "BGR": x = x.flip(0)
-        d = {"image": x, "height": int(h), "width": int(w)}
-        if targets is not None: d["instances"] = _d2_instances(targets[i], i, x, h, w, self.labels)
-        out.append(d)
-    return out
+    def d2_inputs(self, images: Sequence[Tensor], targets: Sequence[dict] | None = None) -> list[dict]:
+        "Detectron2's list of input dicts for `images` (CHW, RGB, 0-1) and optional `targets` (xyxy boxes, labels 1..K)."
+        if targets is not None and len(targets) != len(images):
+            raise DataError(f"Detectron2 backend: {len(images)} images but {len(targets)} targets")
+        out = []
+        for i, img in enumerate(images):
+            if img.ndim != 3 or img.shape[0] != 3 or min(img.shape[-2:]) < 1:
+                raise DataError(f"Detectron2 backend: image {i} has shape {tuple(img.shape)}; expected (3, H, W) RGB")
+            h, w = img.shape[-2:]
+            x = self.transform(img.float(), self.training)
+            x = x * 255
+            if self.input_format == "BGR": x = x.flip(0)
+            d = {"image": x, "height": int(h), "width": int(w)}
+            if targets is not None: d["instances"] = _d2_instances(targets[i], i, x, h, w, self.labels)
+            out.append(d)
+        return out
 
 # %% ../nbs/04a_d2.ipynb #158e1f1d
 def load_d2_weights(model: nn.Module, path: str) -> dict:

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable, Sequence
-from fastcore.basics import patch
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 from .core import DataError, atomic_write, dumps_json, get_logger, with_progress
@@ -349,44 +348,37 @@ class Manifest:
         if self.params: h.update(json.dumps(self.params, sort_keys=True).encode())
         return h.hexdigest()
 
-# %% ../nbs/01_data.ipynb #29b5cd33
-@patch
-def to_json(self: Manifest) -> str:
-    "The manifest as JSON text: how it was made, its data version and its rows."
-    d = {"format": "inflame-manifest/1", "task": self.task, "root": self.root, "annotations": self.annotations,
-         "seed": self.seed, "valid_pct": self.valid_pct, "test_pct": self.test_pct, "params": self.params,
-         "data_version": self.data_version, "rows": self.rows}
-    return dumps_json(d)
+    def to_json(self) -> str:
+        "The manifest as JSON text: how it was made, its data version and its rows."
+        d = {"format": "inflame-manifest/1", "task": self.task, "root": self.root, "annotations": self.annotations,
+             "seed": self.seed, "valid_pct": self.valid_pct, "test_pct": self.test_pct, "params": self.params,
+             "data_version": self.data_version, "rows": self.rows}
+        return dumps_json(d)
 
-@patch
-def save(self: Manifest, path: str | os.PathLike) -> Path:
-    "Atomically write as `.csv` or `.json` (by suffix)."
-    path = Path(path)
-    return atomic_write(path, self.to_csv() if path.suffix.lower() == ".csv" else self.to_json())
+    def save(self, path: str | os.PathLike) -> Path:
+        "Atomically write as `.csv` or `.json` (by suffix)."
+        path = Path(path)
+        return atomic_write(path, self.to_csv() if path.suffix.lower() == ".csv" else self.to_json())
 
-# %% ../nbs/01_data.ipynb #e5d0f133
-@patch
-def split(self: Manifest, name: str) -> list:
-    "The rows of split `name`."
-    return [r for r in self.rows if r["split"] == name]
+    def split(self, name: str) -> list:
+        "The rows of split `name`."
+        return [r for r in self.rows if r["split"] == name]
 
-@patch(as_prop=True)
-def labels(self: Manifest) -> list[str]:
-    "Every label of the rows, sorted."
-    return sorted({l for r in self.rows for l in r["labels"]})
+    @property
+    def labels(self) -> list[str]:
+        "Every label of the rows, sorted."
+        return sorted({l for r in self.rows for l in r["labels"]})
 
-@patch
-def counts(self: Manifest) -> dict:
-    "`{split: {label: images}}`."
-    c = {s: Counter() for s in SPLITS}
-    for r in self.rows:
-        for l in (r["labels"] or ["(none)"]): c[r["split"]][l] += 1
-    return {s: dict(sorted(v.items())) for s, v in c.items() if v}
+    def counts(self) -> dict:
+        "`{split: {label: images}}`."
+        c = {s: Counter() for s in SPLITS}
+        for r in self.rows:
+            for l in (r["labels"] or ["(none)"]): c[r["split"]][l] += 1
+        return {s: dict(sorted(v.items())) for s, v in c.items() if v}
 
-@patch
-def path_of(self: Manifest, row: dict) -> Path:
-    "The file of `row` (under the manifest's root)."
-    return Path(self.root) / row["path"]
+    def path_of(self, row: dict) -> Path:
+        "The file of `row` (under the manifest's root)."
+        return Path(self.root) / row["path"]
 
 # %% ../nbs/01_data.ipynb #e2d57c38
 def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: str | os.PathLike | None = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib, datetime, json, os, platform, random, subprocess, sys, time, warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from fastcore.basics import patch
 import numpy as np
 import torch
 from fastai.callback.core import Callback
@@ -103,64 +102,55 @@ class Tracker:
         "Mark the run finished (or FAILED / KILLED)."
         self._call("end", status)
 
-# %% ../nbs/06_track.ipynb #2bb86771
-@patch
-def _experiment_id(self: Tracker, client) -> str:
-    "The id of the tracker's experiment, created on first use (artifacts beside an embedded `sqlite:` store)."
-    e = client.get_experiment_by_name(self.experiment)
-    if e: return e.experiment_id
-    loc = None
-    if self.uri.startswith("sqlite:"):   # keep artifacts next to the store, not in the current folder
-        loc = Path(self.artifact_root or Path(self.uri[len("sqlite:///"):]).parent / "mlartifacts").resolve().as_uri()
-    return client.create_experiment(self.experiment, artifact_location=loc)
+    def _experiment_id(self, client) -> str:
+        "The id of the tracker's experiment, created on first use (artifacts beside an embedded `sqlite:` store)."
+        e = client.get_experiment_by_name(self.experiment)
+        if e: return e.experiment_id
+        loc = None
+        if self.uri.startswith("sqlite:"):   # keep artifacts next to the store, not in the current folder
+            loc = Path(self.artifact_root or Path(self.uri[len("sqlite:///"):]).parent / "mlartifacts").resolve().as_uri()
+        return client.create_experiment(self.experiment, artifact_location=loc)
 
-@patch
-def _start(self: Tracker, run_name: str, params: dict, tags: dict, resume_run_id: str | None = None):
-    "Create the run with its tags and params (params in batches of 100), or reopen `resume_run_id` as RUNNING."
-    c = self._client()
-    if resume_run_id:
-        c.get_run(resume_run_id); c.update_run(resume_run_id, status="RUNNING"); self.run_id = resume_run_id; return
-    run = c.create_run(self._experiment_id(c), run_name=run_name, tags=tags)
-    self.run_id = run.info.run_id
-    from mlflow.entities import Param
-    items = [Param(k, str(v)[:6000]) for k, v in params.items()]
-    for i in range(0, len(items), 100): c.log_batch(self.run_id, params=items[i:i + 100])
+    def _start(self, run_name: str, params: dict, tags: dict, resume_run_id: str | None = None):
+        "Create the run with its tags and params (params in batches of 100), or reopen `resume_run_id` as RUNNING."
+        c = self._client()
+        if resume_run_id:
+            c.get_run(resume_run_id); c.update_run(resume_run_id, status="RUNNING"); self.run_id = resume_run_id; return
+        run = c.create_run(self._experiment_id(c), run_name=run_name, tags=tags)
+        self.run_id = run.info.run_id
+        from mlflow.entities import Param
+        items = [Param(k, str(v)[:6000]) for k, v in params.items()]
+        for i in range(0, len(items), 100): c.log_batch(self.run_id, params=items[i:i + 100])
 
-# %% ../nbs/06_track.ipynb #53825eee
-@patch
-def _metrics(self: Tracker, metrics: dict, step: int):
-    "Log the finite values of `metrics` at `step` in one batch."
-    from mlflow.entities import Metric
-    ts = int(time.time() * 1000)
-    ms = [Metric(k, float(v), ts, step) for k, v in metrics.items() if v is not None and np.isfinite(float(v))]
-    if ms: self._client().log_batch(self.run_id, metrics=ms)
+    def _metrics(self, metrics: dict, step: int):
+        "Log the finite values of `metrics` at `step` in one batch."
+        from mlflow.entities import Metric
+        ts = int(time.time() * 1000)
+        ms = [Metric(k, float(v), ts, step) for k, v in metrics.items() if v is not None and np.isfinite(float(v))]
+        if ms: self._client().log_batch(self.run_id, metrics=ms)
 
-@patch
-def _artifacts(self: Tracker, path: str, artifact_path: str | None = None):
-    "Upload the file or folder `path` (nothing when it does not exist)."
-    p, c = Path(path), self._client()
-    if p.is_dir(): c.log_artifacts(self.run_id, str(p), artifact_path)
-    elif p.exists(): c.log_artifact(self.run_id, str(p), artifact_path)
+    def _artifacts(self, path: str, artifact_path: str | None = None):
+        "Upload the file or folder `path` (nothing when it does not exist)."
+        p, c = Path(path), self._client()
+        if p.is_dir(): c.log_artifacts(self.run_id, str(p), artifact_path)
+        elif p.exists(): c.log_artifact(self.run_id, str(p), artifact_path)
 
-@patch
-def _end(self: Tracker, status: str = "FINISHED"):
-    "Set the run's final status."
-    self._client().set_terminated(self.run_id, status)
+    def _end(self, status: str = "FINISHED"):
+        "Set the run's final status."
+        self._client().set_terminated(self.run_id, status)
 
-# %% ../nbs/06_track.ipynb #0c77fbc2
-@patch
-def _fail_over(self: Tracker, err):
-    "Switch to the fallback store after `err` and replay every recorded call there."
-    self.failed = f"{type(err).__name__}: {str(err)[:200]}"
-    warnings.warn(f"tracking server {self.uri} failed ({self.failed}); the run continues in the local store {self.fallback_uri}")
-    self.log.warning(f"tracking: {self.uri} failed; buffering to {self.fallback_uri}")
-    old, self.uri, self.run_id = self.uri, self.fallback_uri, None
-    for method, args, kw in self.record:
-        if method == "start":
-            name, params, tags = args
-            args, kw = (name, params, {**tags, "inflame.fallback_from": old}), {"resume_run_id": None}
-        try: getattr(self, "_" + method)(*args, **kw)
-        except Exception as e2: warnings.warn(f"tracking: local store failed too ({e2}); metrics stay in metrics.csv")
+    def _fail_over(self, err):
+        "Switch to the fallback store after `err` and replay every recorded call there."
+        self.failed = f"{type(err).__name__}: {str(err)[:200]}"
+        warnings.warn(f"tracking server {self.uri} failed ({self.failed}); the run continues in the local store {self.fallback_uri}")
+        self.log.warning(f"tracking: {self.uri} failed; buffering to {self.fallback_uri}")
+        old, self.uri, self.run_id = self.uri, self.fallback_uri, None
+        for method, args, kw in self.record:
+            if method == "start":
+                name, params, tags = args
+                args, kw = (name, params, {**tags, "inflame.fallback_from": old}), {"resume_run_id": None}
+            try: getattr(self, "_" + method)(*args, **kw)
+            except Exception as e2: warnings.warn(f"tracking: local store failed too ({e2}); metrics stay in metrics.csv")
 
 # %% ../nbs/06_track.ipynb #937d0c79
 def _epoch_metrics(learn) -> dict:

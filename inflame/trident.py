@@ -9,7 +9,6 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from fastcore.basics import patch
 from .core import ConfigError
 
 # %% auto #0
@@ -60,41 +59,35 @@ class TridentConv(nn.Module):
         if self.training or self.test_branch_idx == -1: return list(range(self.num_branches))
         return [self.test_branch_idx]
 
+    def forward(self, inputs: Tensor | Sequence[Tensor]) -> list[Tensor]:
+        "One output per active branch, from a list of inputs (one per active branch) or one tensor shared by them."
+        br = self.active_branches()
+        if isinstance(inputs, Tensor): inputs = [inputs] * len(br)
+        if len(inputs) != len(br):
+            raise ValueError(f"TridentConv: got {len(inputs)} inputs for {len(br)} active branch(es)")
+        out = [F.conv2d(x, self.weight, self.bias, self.stride, self.paddings[b], self.dilations[b], self.groups)
+               for x, b in zip(inputs, br)]
+        if self.norm is not None: out = [self.norm(o) for o in out]
+        if self.activation is not None: out = [self.activation(o) for o in out]
+        return out
 
-# %% ../nbs/03_trident.ipynb #11365042
-@patch
-def forward(self: TridentConv, inputs: Tensor | Sequence[Tensor]) -> list[Tensor]:
-    "One output per active branch, from a list of inputs (one per active branch) or one tensor shared by them."
-    br = self.active_branches()
-    if isinstance(inputs, Tensor): inputs = [inputs] * len(br)
-    if len(inputs) != len(br):
-        raise ValueError(f"TridentConv: got {len(inputs)} inputs for {len(br)} active branch(es)")
-    out = [F.conv2d(x, self.weight, self.bias, self.stride, self.paddings[b], self.dilations[b], self.groups)
-           for x, b in zip(inputs, br)]
-    if self.norm is not None: out = [self.norm(o) for o in out]
-    if self.activation is not None: out = [self.activation(o) for o in out]
-    return out
+    @classmethod
+    def from_conv(cls, conv: nn.Conv2d, dilations: Sequence[int] = (1, 2, 3), test_branch_idx: int | str = 1) -> TridentConv:
+        "A `TridentConv` that reuses `conv`'s weight (and bias, and a Detectron2 conv's `norm`/`activation`): no copy, same keys."
+        if conv.padding_mode != "zeros": raise ConfigError(f"TridentConv.from_conv: padding_mode {conv.padding_mode!r} is not supported")
+        k = _pair(conv.kernel_size)
+        t = cls(conv.in_channels, conv.out_channels, k, conv.stride, dilations, None, conv.groups, False,
+                getattr(conv, "norm", None), getattr(conv, "activation", None), 0)
+        t.test_branch_idx = _test_branch_idx(test_branch_idx, t.num_branches)
+        t.weight = conv.weight
+        t.bias = conv.bias
+        return t
 
-# %% ../nbs/03_trident.ipynb #abf8d8aa
-@patch(cls_method=True)
-def from_conv(cls: TridentConv, conv: nn.Conv2d, dilations: Sequence[int] = (1, 2, 3), test_branch_idx: int | str = 1) -> TridentConv:
-    "A `TridentConv` that reuses `conv`'s weight (and bias, and a Detectron2 conv's `norm`/`activation`): no copy, same keys."
-    if conv.padding_mode != "zeros": raise ConfigError(f"TridentConv.from_conv: padding_mode {conv.padding_mode!r} is not supported")
-    k = _pair(conv.kernel_size)
-    t = cls(conv.in_channels, conv.out_channels, k, conv.stride, dilations, None, conv.groups, False,
-            getattr(conv, "norm", None), getattr(conv, "activation", None), 0)
-    t.test_branch_idx = _test_branch_idx(test_branch_idx, t.num_branches)
-    t.weight = conv.weight
-    t.bias = conv.bias
-    return t
-
-# %% ../nbs/03_trident.ipynb #7d32f644
-@patch
-def extra_repr(self: TridentConv) -> str:
-    "The constructor arguments, shown in the module's `repr`."
-    return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"dilations={self.dilations}, paddings={self.paddings}, groups={self.groups}, bias={self.bias is not None}, "
-            f"test_branch_idx={self.test_branch_idx}")
+    def extra_repr(self) -> str:
+        "The constructor arguments, shown in the module's `repr`."
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"dilations={self.dilations}, paddings={self.paddings}, groups={self.groups}, bias={self.bias is not None}, "
+                f"test_branch_idx={self.test_branch_idx}")
 
 # %% ../nbs/03_trident.ipynb #0198c4fa
 class TridentBottleneck(nn.Module):
@@ -128,25 +121,22 @@ class TridentBottleneck(nn.Module):
     @test_branch_idx.setter
     def test_branch_idx(self, v): self.conv2.test_branch_idx = _test_branch_idx(v, self.num_branches)
 
-
-# %% ../nbs/03_trident.ipynb #c78a738f
-@patch
-def forward(self: TridentBottleneck, x: Tensor | Sequence[Tensor]) -> Tensor | list[Tensor]:
-    "Branch outputs (a list, or one batch-concatenated tensor when `concat_output`)."
-    nb = len(self.conv2.active_branches())
-    shared = isinstance(x, Tensor)      # first trident block: the branches start from the same input
-    xs = [x] if shared else list(x)
-    if not shared and len(xs) != nb: raise ValueError(f"TridentBottleneck: got {len(xs)} inputs for {nb} active branch(es)")
-    tv = self.style == "torchvision"
-    # 1x1 conv and shortcut of a shared input are computed once; only the 3x3 conv differs per branch
-    out = [F.relu(self.bn1(self.conv1(b)) if tv else self.conv1(b)) for b in xs]
-    sc = self.downsample if tv else self.shortcut
-    short = [sc(b) for b in xs] if sc is not None else xs
-    if shared: out, short = out * nb, short * nb
-    out = [F.relu(self.bn2(o) if tv else o) for o in self.conv2(out)]
-    out = [self.bn3(self.conv3(o)) if tv else self.conv3(o) for o in out]
-    out = [F.relu(o + s) for o, s in zip(out, short)]
-    return torch.cat(out) if self.concat_output else out
+    def forward(self, x: Tensor | Sequence[Tensor]) -> Tensor | list[Tensor]:
+        "Branch outputs (a list, or one batch-concatenated tensor when `concat_output`)."
+        nb = len(self.conv2.active_branches())
+        shared = isinstance(x, Tensor)      # first trident block: the branches start from the same input
+        xs = [x] if shared else list(x)
+        if not shared and len(xs) != nb: raise ValueError(f"TridentBottleneck: got {len(xs)} inputs for {nb} active branch(es)")
+        tv = self.style == "torchvision"
+        # 1x1 conv and shortcut of a shared input are computed once; only the 3x3 conv differs per branch
+        out = [F.relu(self.bn1(self.conv1(b)) if tv else self.conv1(b)) for b in xs]
+        sc = self.downsample if tv else self.shortcut
+        short = [sc(b) for b in xs] if sc is not None else xs
+        if shared: out, short = out * nb, short * nb
+        out = [F.relu(self.bn2(o) if tv else o) for o in self.conv2(out)]
+        out = [self.bn3(self.conv3(o)) if tv else self.conv3(o) for o in out]
+        out = [F.relu(o + s) for o, s in zip(out, short)]
+        return torch.cat(out) if self.concat_output else out
 
 # %% ../nbs/03_trident.ipynb #6bfe1f79
 def make_trident_stage(stage: nn.Sequential, dilations: Sequence[int] = (1, 2, 3), test_branch_idx: int | str = 1,
