@@ -172,6 +172,7 @@ def map_lukemelas(sd: dict, model_keys) -> Mapping:
     mp = Mapping("lukemelas", ordered=True)
     blocks = sorted({(int(m[1]), int(m[2])) for k in model_keys if (m := re.match(r"blocks\.(\d+)\.(\d+)\.", k))})
     expanding = {int(m[1]) for k in sd if (m := re.match(r"_blocks\.(\d+)\._expand_conv\.", k))}
+    features_only = bool(blocks) and "conv_head.weight" not in model_keys   # timm features_only: no final 1x1 conv, BN or head
     for k, v in sd.items():
         if m := re.fullmatch(r"_blocks\.(\d+)\.(_\w+)\.(\w+)", k):
             n, mod, what = int(m[1]), m[2], m[3]
@@ -179,7 +180,9 @@ def map_lukemelas(sd: dict, model_keys) -> Mapping:
             if n >= len(blocks): mp.unmapped[k] = f"block {n}, but the model has {len(blocks)} blocks"
             elif mod not in table: mp.unmapped[k] = f"no rule for module {mod!r} in a block"
             else: _put(mp, k, f"blocks.{blocks[n][0]}.{blocks[n][1]}.{table[mod]}.{what}", v)
-        elif (m := re.fullmatch(r"(_\w+)\.(\w+)", k)) and m[1] in _LM_TOP: _put(mp, k, f"{_LM_TOP[m[1]]}.{m[2]}", v)
+        elif (m := re.fullmatch(r"(_\w+)\.(\w+)", k)) and m[1] in _LM_TOP:
+            if features_only and m[1] in ("_conv_head", "_bn1", "_fc"): mp.dropped[k] = "after the last feature stage (a features_only model has no head)"
+            else: _put(mp, k, f"{_LM_TOP[m[1]]}.{m[2]}", v)
         else: mp.unmapped[k] = "no rule for this name in the lukemelas layout"
     return mp
 
