@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 from .core import DataError, atomic_write, write_json
 from . import data as D
+from . import formats as F
 from . import geo as G
 
 # %% auto #0
@@ -68,7 +69,7 @@ def read_cvat_xml(path: str | os.PathLike) -> dict:
             except (TypeError, ValueError): raise DataError(f"{path}: image {name!r} <box> {j} lacks a number in xtl/ytl/xbr/ybr") from None
             boxes.append((b.get("label") or "", x0, y0, x1, y1))
         out.append((name, int(im.get("width")), int(im.get("height")), boxes))
-    return G.coco_from_boxes(out, cats, f"CVAT for images 1.1 export {path}")
+    return F.coco_from_boxes(out, cats, f"CVAT for images 1.1 export {path}")
 
 # %% ../nbs/05b_review.ipynb #095ef143
 def label_studio_config(labels: Sequence[str]) -> str:
@@ -118,7 +119,7 @@ def read_label_studio(path: str | os.PathLike, use_predictions: bool = False) ->
             boxes.append((lab, round(x * W / 100, 3), round(y * H / 100, 3), round((x + w) * W / 100, 3), round((y + h) * H / 100, 3)))
         if not W or not H: raise DataError(f"{path}: task {t} ({name}): no image size (no regions, and no data.width/height)")
         out.append((name, int(W), int(H), boxes))
-    return G.coco_from_boxes(out, None, f"Label Studio export {path}")
+    return F.coco_from_boxes(out, None, f"Label Studio export {path}")
 
 # %% ../nbs/05b_review.ipynb #463b0692
 def box_changes(old: Sequence, new: Sequence, match_iou: float = 0.3, move_px: float = 1.0) -> dict:
@@ -142,13 +143,13 @@ def box_changes(old: Sequence, new: Sequence, match_iou: float = 0.3, move_px: f
 def import_corrections(coco: dict | str | os.PathLike, corrected: dict | str | os.PathLike, out_dir: str | os.PathLike,
                        image_root: str | os.PathLike | None = None, fmt: str | None = None, valid_pct: float = 0.2, seed: int = 42,
                        match_iou: float = 0.3) -> dict:
-    "Merge reviewed boxes (`corrected`: COCO dict, CVAT 1.1 XML, Label Studio JSON or any `geo.FORMATS` file) into `coco`; writes COCO, manifest, changelog."
-    if not isinstance(coco, dict): coco = G.read_annotations(coco, "coco")
+    "Merge reviewed boxes (`corrected`: COCO dict, CVAT 1.1 XML, Label Studio JSON or any file `geo.read_annotations` reads) into `coco`; writes COCO, manifest, changelog."
+    if not isinstance(coco, dict): coco = F.read_annotations(coco, "coco")
     if not isinstance(corrected, dict):
         p = Path(corrected); f = fmt or ("cvat" if p.suffix == ".xml" and ET.parse(p).getroot().tag == "annotations" else
                                            "label_studio" if p.suffix == ".json" and isinstance(json.loads(p.read_text()), list) else None)
         corrected = read_cvat_xml(p) if f == "cvat" else read_label_studio(p) if f == "label_studio" else G.read_annotations(p, f, image_root)
-    old = {Path(fn).name: (fn, w, h, b) for fn, w, h, b in G.coco_boxes(coco)}; new = {Path(fn).name: (w, h, b) for fn, w, h, b in G.coco_boxes(corrected)}
+    old = {Path(fn).name: (fn, w, h, b) for fn, w, h, b in F.coco_boxes(coco)}; new = {Path(fn).name: (w, h, b) for fn, w, h, b in F.coco_boxes(corrected)}
     merged, log = [], {}
     for name, (fn, w, h, b) in old.items():
         if name in new:
@@ -157,7 +158,7 @@ def import_corrections(coco: dict | str | os.PathLike, corrected: dict | str | o
     for name, (w, h, b) in new.items():
         if name not in old: merged.append((name, w, h, b)); log[name] = box_changes([], b)
     cats = [c["name"] for c in sorted(coco["categories"], key=lambda c: c["id"])]
-    res = G.coco_from_boxes(merged, cats, f"{coco.get('info', {}).get('description', '')} + review")
+    res = F.coco_from_boxes(merged, cats, f"{coco.get('info', {}).get('description', '')} + review")
     out = Path(out_dir); ann = write_json(out / "annotations.json", res)
     root = Path(image_root or coco.get("image_root") or ".")
     summary = {k: sum(len(v[k]) for v in log.values()) for k in ("added", "removed", "moved", "relabelled")}
