@@ -34,8 +34,9 @@ setuptools.setup(
     ] + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
       + (['License :: ' + lic[1]] if lic[1] else []),
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=['inflame', 'inflame.*']),
+    packages=setuptools.find_packages(include=['inflame', 'inflame.*']) + ['inflame.static'],
     include_package_data=True,
+    package_data={'inflame.static': ['*.html', '*.css', '*.js']},    # the serve pages (package data, no Python)
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'sweep': cfg.get('sweep_requirements', '').split(),
                     'cloud': cfg.get('cloud_requirements', '').split(),

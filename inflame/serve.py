@@ -4,90 +4,47 @@
 
 # %% ../nbs/08_serve.ipynb #b4baaa46
 from __future__ import annotations
-import argparse, asyncio, contextlib, io, ipaddress, json, os, secrets, socket, subprocess, sys, tempfile, threading, time
-import urllib.error, urllib.request, uuid
+import argparse, asyncio, contextlib, dataclasses, io, ipaddress, json, os, socket, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Coroutine, Sequence
-from fastcore.basics import patch
 from PIL import Image, ImageOps
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from .core import ConfigError, DataError, InflameError, TilesConfig, config_from_dict, get_logger
 from . import data as D
+from .tasks import Predictor, read_model
 
 # %% auto #0
-__all__ = ['TASKS', 'MAX_UPLOAD_PIXELS', 'LOOPBACK_HOSTS', 'find_model', 'ServedModel', 'UploadError', 'safe_name', 'Upload',
-           'read_upload', 'Batcher', 'run_async', 'ResultsBrowser', 'is_loopback', 'host_name', 'HostCheck',
-           'default_max_batch', 'create_app', 'free_port', 'ServerThread', 'serve', 'cli_serve', 'load_test',
-           'JupyterServer', 'run_cells_on_server', 'run_notebook_on_server']
-
-# %% ../nbs/08_serve.ipynb #9c4701fc
-TASKS = ("classify", "detect")
-
-def find_model(path: str | os.PathLike) -> tuple[Path, dict, Path | None]:
-    "`(model folder, model.json metadata, the .pkl file when path names one)` for a model folder, run folder, file in a model folder or fastai `.pkl`."
-    p = Path(path)
-    if not p.exists(): raise InflameError(f"{p}: no such model file or folder")
-    pkl = p if p.is_file() and p.suffix == ".pkl" else None
-    for d in ([p.parent] if p.is_file() else [p, p / "model"]):
-        mj = d / "model.json"
-        if mj.is_file():
-            try: meta = json.loads(mj.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as e: raise InflameError(f"{mj}: not valid JSON: {e}") from None
-            if not isinstance(meta, dict) or meta.get("task") not in TASKS:
-                raise InflameError(f"{mj}: 'task' must be one of {list(TASKS)}, got {meta.get('task') if isinstance(meta, dict) else meta!r}")
-            return d, meta, pkl
-    if pkl is not None: return p.parent, {"task": "classify"}, pkl       # a bare fastai export
-    raise InflameError(f"{p}: not an inflame model (expected a folder with model.json, a run folder with model/model.json, or a fastai .pkl)")
-
-def _pickle_refused(f: Path) -> InflameError:
-    return InflameError(f"{f}: a pickle (fastai export); loading it runs code stored in the file. Serve the model folder "
-                        f"(safetensors weights) instead, or pass --trust (trust=True) if you trust where this file comes from")
-
-# %% ../nbs/08_serve.ipynb #bbdb4752
-def _tiles_config(d: Path, meta: dict) -> TilesConfig:
-    "The `[tiles]` settings `inflame predict --tile` uses: the run's config.toml, else the config in model.json, else the defaults."
-    from inflame.core import load_config
-    for p in (d / "config.toml", d.parent / "config.toml"):
-        if p.is_file():
-            try: return load_config(p, check_paths=False).tiles
-            except InflameError: pass
-    if isinstance(meta.get("config"), dict):
-        try: return config_from_dict(meta["config"], source=str(d / "model.json")).tiles
-        except InflameError: pass
-    return TilesConfig()
+__all__ = ['MAX_UPLOAD_PIXELS', 'LOOPBACK_HOSTS', 'ServedModel', 'UploadError', 'safe_name', 'Upload', 'read_upload', 'Batcher',
+           'run_async', 'ResultsBrowser', 'is_loopback', 'host_name', 'HostCheck', 'default_max_batch', 'ServeConfig',
+           'create_app', 'free_port', 'ServerThread', 'serve', 'cli_serve', 'load_test']
 
 # %% ../nbs/08_serve.ipynb #d4583ec9
 class ServedModel:
-    "An exported model loaded once, with the in-memory prediction of its task: `prepare` each image, `infer` a batch, `record` each result."
-    def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32"):
-        d, meta, pkl = find_model(model)
-        self.model_dir, self.task, self.trust, self.precision = d, meta["task"], trust, precision
-        if self.task == "classify":
-            from inflame import classify as C
-            src = pkl
-            if src is None and not (d / meta.get("weights", "model.safetensors")).is_file():
-                alt = d / meta.get("fastai_export", "model.pkl")
-                if alt.is_file(): src = alt          # only a pickle: allowed with trust below
-            if src is not None and not trust: raise _pickle_refused(src)
-            self.model = C.load_model(src or d, device)
-            self.meta, self.device = self.model.meta, self.model.device
-            self.background = self.meta.get("background", "white")
-        else:
-            if pkl is not None: raise InflameError(f"{pkl}: detection models load from model.json + weights.safetensors, not from a pickle")
-            from inflame import detect as Det
-            self.model, self.meta = Det.load_model(d, device)
-            self.device = next(self.model.parameters()).device
-            self.background = "white"                 # as inflame.detect.predict decodes
-        if precision != "fp32":
-            if self.task != "detect": raise ConfigError(f"precision = {precision!r}: for detection models; {d} is a {self.task} model")
-            from inflame.core import inference_dtype
-            inference_dtype(precision, self.device)   # fails now, naming the value, rather than at the first request
-        self.labels = [str(l) for l in self.meta["labels"]]
+    "A model loaded once for serving: its task's `Predictor` and `[tiles]` settings. Each image is `prepare`d, batches are `infer`red, each output becomes a `record`; `sliced` predicts a large image tile by tile."
+    def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32", runtime: str = "torch"):
+        from inflame.tiles import tiles_config
+        folder = read_model(model)
+        self.predictor: Predictor = folder.task.load(folder, device=device or "auto", runtime=runtime, precision=precision, trust=trust)
+        self.model_dir, self.task, self.trust, self.precision, self.runtime = folder.dir, folder.kind, trust, precision, runtime
+        self.meta, self.device, self.background, self.labels = self.predictor.meta, self.predictor.device, self.predictor.background, self.predictor.labels
+        self.sliceable = folder.task.sliceable                  # large images go tile by tile
         self.score_threshold = float(self.meta.get("score_threshold", 0.05))
-        self.tiles = _tiles_config(d, self.meta)
+        self.tiles = tiles_config(folder.dir, self.meta)
+
+    @property
+    def model(self) -> Any:
+        "The network the predictor runs (eager PyTorch, or an export's runner)."
+        return self.predictor.model
+
+    @model.setter
+    def model(self, m: Any) -> None:
+        if isinstance(m, Predictor): self.predictor = m
+        else: self.predictor.model = m
 
     def __repr__(self) -> str:
         return f"ServedModel({self.task}, {self.meta.get('arch')!r}, {len(self.labels)} labels, {self.device}, {str(self.model_dir)!r})"
@@ -97,78 +54,43 @@ class ServedModel:
         return {"task": self.task, "arch": self.meta.get("arch"), "labels": self.labels, "model_dir": str(self.model_dir),
                 "device": str(self.device), "precision": self.precision, "data_version": self.meta.get("data_version")}
 
-# %% ../nbs/08_serve.ipynb #f0f1afae
-@patch
-def warmup(self: ServedModel) -> float:
-    "Run a small blank image through the model once (first calls are slow: allocations, kernel choice); returns the seconds it took."
-    t0 = time.time()
-    self.infer([self.prepare(Image.new("RGB", (64, 64), "white"))])
-    return time.time() - t0
+    def warmup(self) -> float:
+        "Run a small blank image through the model once (first calls are slow: allocations, kernel choice); returns the seconds it took."
+        return self.predictor.warmup()
 
-# %% ../nbs/08_serve.ipynb #895b0bf5
-@patch
-def prepare(self: ServedModel, im: Image.Image) -> Any:
-    "Per-image work done before batching (in the request's thread): the classifier's resize to a uint8 tensor; the image itself for a detector."
-    if self.task == "classify": return self.model.preprocess(im)
-    from inflame.detect import input_problem
-    why = input_problem(*im.size, self.model)
-    if why: raise UploadError(why, 422)
-    return im
+    def prepare(self, im: Image.Image) -> Any:
+        "Per-image work done before batching (in the request's thread): the task's `prepare`, once the model is known to take an image of this size (else `UploadError`, 422)."
+        why = self.predictor.problem(*im.size)
+        if why: raise UploadError(why, 422)
+        return self.predictor.prepare(im)
 
-# %% ../nbs/08_serve.ipynb #de6ff736
-@patch
-def infer(self: ServedModel, xs: Sequence, score_thresholds: Sequence[float | None] | None = None) -> list:
-    "Raw outputs for a batch of prepared images: a probability vector each (classify), or a detection list each at its score threshold (detect)."
-    if not xs: return []
-    if self.task == "classify":
-        import torch
-        return list(self.model.probabilities(torch.stack(list(xs))))
-    from inflame.detect import predict_images
-    thr = [self.score_threshold if t is None else float(t) for t in (score_thresholds or [None] * len(xs))]
-    out = [None] * len(xs)
-    for t in dict.fromkeys(thr):                  # one model call per distinct threshold (nearly always one)
-        ix = [i for i, ti in enumerate(thr) if ti == t]
-        for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t, self.precision)): out[i] = dets
-    return out
+    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list:
+        "Raw outputs for a batch of prepared images, each with its own prediction options (`top_k`, `score_threshold`: the task's `options`)."
+        return self.predictor.infer(xs, options)
 
-# %% ../nbs/08_serve.ipynb #655b47ea
-@patch
-def record(self: ServedModel, name: str, size: tuple[int, int], out: Any, top_k: int | None = 3, **_) -> dict:
-    "The JSON record `inflame predict` writes for image `name` of `size` (width, height) from raw output `out`."
-    if self.task == "classify":
-        k = min(int(top_k) if top_k is not None and top_k >= 1 else 1, len(self.labels))
-        v, ix = out.topk(k)
-        return {"image": name, "label": self.labels[int(ix[0])], "probability": round(float(v[0]), 6),
-                "top_k": [[self.labels[j], round(q, 6)] for q, j in zip(v.tolist(), ix.tolist())]}
-    counts = {l: 0 for l in self.labels}
-    for d in out: counts[d["label"]] = counts.get(d["label"], 0) + 1
-    return {"image": name, "width": size[0], "height": size[1], "detections": out, "counts": counts}
+    def record(self, name: str, size: tuple[int, int], out: Any, **options) -> dict:
+        "The JSON record `inflame predict` writes for image `name` of `size` (width, height) from raw output `out`."
+        return self.predictor.record(name, size, out, **options)
 
-# %% ../nbs/08_serve.ipynb #8ce3ea5f
-@patch
-def predict_images(self: ServedModel, images: Sequence[Image.Image], names: Sequence[str] | None = None, top_k: int | None = 3,
-                   score_threshold: float | None = None) -> list[dict]:
-    "Records for decoded RGB images (as `inflame.data.load_image` gives them), predicted as one batch."
-    names = list(names) if names is not None else [f"image_{i}" for i in range(len(images))]
-    outs = self.infer([self.prepare(im) for im in images], [score_threshold] * len(images))
-    return [self.record(n, im.size, o, top_k) for n, im, o in zip(names, images, outs)]
+    def predict_images(self, images: Sequence[Image.Image], names: Sequence[str] | None = None, **options) -> list[dict]:
+        "Records for decoded RGB images (as `inflame.data.load_image` gives them), predicted as one batch with the same `options` each."
+        names = list(names) if names is not None else [f"image_{i}" for i in range(len(images))]
+        outs = self.infer([self.prepare(im) for im in images], [options] * len(images))
+        return [self.record(n, im.size, o, **options) for n, im, o in zip(names, images, outs)]
 
-# %% ../nbs/08_serve.ipynb #eaa34e1c
-@patch
-def sliced(self: ServedModel, path: str | os.PathLike, name: str, score_threshold: float | None = None, tile: int | None = None,
-           overlap: float | None = None) -> dict:
-    "A detector's record for a large image file, predicted tile by tile as `inflame predict --tile` does (`[tiles]` settings of the model)."
-    if self.task != "detect": raise InflameError("sliced prediction is for detection models")
-    from inflame.tiles import sliced_predict, _tile_problem
-    tc = self.tiles
-    why = _tile_problem(Path(path), tile or tc.size, self.model)
-    if why: raise UploadError(f"{name}: its tiles: {why}", 422)
-    rec = sliced_predict(self.model, path, tile or tc.size, tc.overlap if overlap is None else overlap, tc.batch_size, tc.merge,
-                         tc.iou_threshold, tc.full_image, self.score_threshold if score_threshold is None else score_threshold,
-                         self.labels, allow_large=True, progress=False, background=self.background, precision=self.precision,
-                         channels_last=False)   # the batcher thread may be running this model: never re-layout it under it
-    rec["image"] = name
-    return rec
+    def sliced(self, path: str | os.PathLike, name: str, score_threshold: float | None = None, tile: int | None = None,
+               overlap: float | None = None) -> dict:
+        "The record of a large image file, predicted tile by tile as `inflame predict --tile` does (`[tiles]` settings of the model, `tile` and `overlap` overriding them)."
+        if not self.sliceable: raise InflameError(f"sliced prediction is for detection models; {self.model_dir} is a {self.task} model")
+        from inflame.tiles import SliceOptions, sliced_predict, tiles_config, _tile_problem
+        tc = tiles_config(self.tiles, size=tile, overlap=overlap)
+        why = _tile_problem(Path(path), tc.size, self.model)
+        if why: raise UploadError(f"{name}: its tiles: {why}", 422)
+        rec = sliced_predict(self.model, path, tc, labels=self.labels, score_threshold=self.score_threshold if score_threshold is None else score_threshold,
+                             options=SliceOptions(allow_large=True, progress=False, background=self.background, precision=self.precision,
+                                                  channels_last=False))   # the batcher thread may be running this model: never re-layout it under it
+        rec["image"] = name
+        return rec
 
 # %% ../nbs/08_serve.ipynb #5ed88593
 MAX_UPLOAD_PIXELS = 40_000_000       # default pixel limit of an upload (e.g. 7700 x 5200); larger ones: raise it, or use `inflame predict --tile`
@@ -263,42 +185,36 @@ class Batcher:
         self.queue.put_nowait((item, fut))
         return await fut
 
-# %% ../nbs/08_serve.ipynb #83837c5a
-@patch
-def _run(self: Batcher, items: list) -> list:
-    "Call `fn` on `items` in the worker thread; when that fails, on each item alone, so only a failing item fails (its exception is its output)."
-    try:
-        outs = list(self.fn(items))
-        if len(outs) != len(items): raise InflameError(f"batch function returned {len(outs)} outputs for {len(items)} items")
-        return outs
-    except Exception as e:
-        if len(items) == 1: return [e]
-        return [self._run([x])[0] for x in items]      # isolate the failing item
+    def _run(self, items: list) -> list:
+        "Call `fn` on `items` in the worker thread; when that fails, on each item alone, so only a failing item fails (its exception is its output)."
+        try:
+            outs = list(self.fn(items))
+            if len(outs) != len(items): raise InflameError(f"batch function returned {len(outs)} outputs for {len(items)} items")
+            return outs
+        except Exception as e:
+            if len(items) == 1: return [e]
+            return [self._run([x])[0] for x in items]      # isolate the failing item
 
-# %% ../nbs/08_serve.ipynb #fddfb20b
-@patch
-async def _loop(self: Batcher) -> None:
-    "Forever: wait for an item, gather more for `window` seconds (at most `max_batch`), run them in the worker thread, answer each future."
-    loop = asyncio.get_running_loop()
-    while True:
-        batch = [await self.queue.get()]
-        if self.window > 0 and self.queue.qsize() < self.max_batch - 1: await asyncio.sleep(self.window)
-        while len(batch) < self.max_batch and not self.queue.empty(): batch.append(self.queue.get_nowait())
-        batch = [(x, f) for x, f in batch if not f.done()]          # clients that went away
-        if not batch: continue
-        outs = await loop.run_in_executor(self.executor, self._run, [x for x, _ in batch])
-        self.batches += 1; self.items += len(batch); self.largest = max(self.largest, len(batch))
-        for (_, f), o in zip(batch, outs):
-            if f.done(): continue
-            if isinstance(o, BaseException): f.set_exception(o)
-            else: f.set_result(o)
+    async def _loop(self) -> None:
+        "Forever: wait for an item, gather more for `window` seconds (at most `max_batch`), run them in the worker thread, answer each future."
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self.queue.get()]
+            if self.window > 0 and self.queue.qsize() < self.max_batch - 1: await asyncio.sleep(self.window)
+            while len(batch) < self.max_batch and not self.queue.empty(): batch.append(self.queue.get_nowait())
+            batch = [(x, f) for x, f in batch if not f.done()]          # clients that went away
+            if not batch: continue
+            outs = await loop.run_in_executor(self.executor, self._run, [x for x, _ in batch])
+            self.batches += 1; self.items += len(batch); self.largest = max(self.largest, len(batch))
+            for (_, f), o in zip(batch, outs):
+                if f.done(): continue
+                if isinstance(o, BaseException): f.set_exception(o)
+                else: f.set_result(o)
 
-# %% ../nbs/08_serve.ipynb #5508516d
-@patch
-def stats(self: Batcher) -> dict:
-    "Batches run, items, mean and largest batch."
-    return {"batches": self.batches, "items": self.items, "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
-            "largest_batch": self.largest}
+    def stats(self) -> dict:
+        "Batches run, items, mean and largest batch."
+        return {"batches": self.batches, "items": self.items, "mean_batch": round(self.items / self.batches, 2) if self.batches else 0.0,
+                "largest_batch": self.largest}
 
 # %% ../nbs/08_serve.ipynb #edc0d6e7
 def run_async(coro: Coroutine) -> Any:
@@ -313,241 +229,21 @@ def run_async(coro: Coroutine) -> Any:
     if "error" in box: raise box["error"]
     return box["value"]
 
-# %% ../nbs/08_serve.ipynb #b10b3e27
-_CSS = """
-:root{--fg:#1d2430;--muted:#5b6576;--bg:#f5f6f8;--card:#fff;--accent:#d9480f;--line:#dde1e7}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header{padding:12px 24px;background:#1d2430;color:#fff;display:flex;gap:18px;align-items:baseline;flex-wrap:wrap}
-header h1{font-size:18px;margin:0;letter-spacing:.02em} header a{color:#ffc078} header .meta{color:#c3cad5;font-size:13px}
-main{max-width:1180px;margin:0 auto;padding:20px 24px}
-.two{display:grid;grid-template-columns:minmax(0,3fr) minmax(260px,2fr);gap:20px}
-@media (max-width:820px){.two{grid-template-columns:1fr}}
-.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px}
-#drop{display:block;border:2px dashed #aab2bf;border-radius:8px;padding:22px;text-align:center;color:var(--muted);cursor:pointer}
-#drop.over{border-color:var(--accent);color:var(--accent);background:#fff4e6}
-.opts{margin:10px 0 0;color:var(--muted);font-size:13px} .opts input{width:5.5em}
-canvas{max-width:100%;display:block;margin-top:12px;image-rendering:auto}
-.bar{display:grid;grid-template-columns:minmax(5em,9em) 1fr 4em;gap:8px;align-items:center;margin:5px 0}
-.track{background:#eef0f3;border-radius:3px;height:12px;display:block} .fill{background:var(--accent);height:12px;border-radius:3px;display:block}
-table{border-collapse:collapse;width:100%} td,th{padding:4px 6px;border-bottom:1px solid var(--line);text-align:left}
-.num{text-align:right;font-variant-numeric:tabular-nums}
-.sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:7px;vertical-align:-1px}
-.muted{color:var(--muted)} .error{color:#c92a2a}
-.label{font-size:26px;font-weight:650}
-pre{white-space:pre-wrap;word-break:break-all;font-size:12px;max-height:320px;overflow:auto;background:#f8f9fa;padding:8px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:14px;margin-top:14px}
-figure{margin:0} figure canvas{margin:0 auto;background:#eef0f3} figcaption{font-size:13px;margin-top:6px;word-break:break-all}
-.pager{display:flex;gap:10px;align-items:center;flex-wrap:wrap} button{font:inherit;padding:4px 12px}
-"""
-
-# %% ../nbs/08_serve.ipynb #6e36f5e7
-_JS_COMMON = r"""
-const PALETTE = ["#e03131","#1c7ed6","#f59f00","#2f9e44","#ae3ec9","#f76707","#0c8599","#66a80f","#d6336c","#4263eb"];
-const $ = s => document.querySelector(s);
-function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]); }
-function colour(label, labels) {
-  let i = labels.indexOf(label);
-  if (i < 0) { i = 0; for (const ch of String(label)) i = (i * 31 + ch.charCodeAt(0)) >>> 0; }
-  return PALETTE[i % PALETTE.length];
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #bf58958b
-_JS_DRAW = r"""function drawRecord(canvas, img, rec, labels, side) {
-  const w = img.naturalWidth, h = img.naturalHeight, s = side / Math.max(w, h);
-  canvas.width = Math.max(1, Math.round(w * s)); canvas.height = Math.max(1, Math.round(h * s));
-  const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = s < 1;
-  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-  if (!rec || !rec.detections) return 0;
-  const k = canvas.width / (rec.width || w), fs = Math.max(11, Math.round(canvas.width / 48));
-  ctx.lineWidth = Math.max(2, canvas.width / 320); ctx.font = fs + "px system-ui, sans-serif"; ctx.textBaseline = "top";
-  for (const d of rec.detections) {
-    const [x0, y0, x1, y1] = d.box.map(v => v * k), c = colour(d.label, labels);
-    ctx.strokeStyle = c; ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
-    const t = d.label + " " + d.score.toFixed(2), tw = ctx.measureText(t).width + 6, th = fs + 4, ty = y0 - th >= 0 ? y0 - th : y0;
-    ctx.fillStyle = c; ctx.fillRect(x0, ty, tw, th); ctx.fillStyle = "#fff"; ctx.fillText(t, x0 + 3, ty + 2);
-  }
-  return rec.detections.length;
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #d1bfaa4f
-_JS_SUMMARY = r"""function summaryHTML(rec, labels) {
-  if (rec.error) return `<p class="error">${esc(rec.error)}</p>`;
-  if (rec.detections) {
-    const n = rec.detections.length;
-    const rows = Object.entries(rec.counts || {}).map(([l, c]) =>
-      `<tr data-label="${esc(l)}"><td><span class="sw" style="background:${colour(l, labels)}"></span>${esc(l)}</td><td class="num">${c}</td></tr>`).join("");
-    const sl = rec.sliced ? `<p class="muted">predicted tile by tile: ${rec.sliced.tiles} tiles of ${rec.sliced.tile} px</p>` : "";
-    return `<p><b class="total">${n}</b> object${n == 1 ? "" : "s"} in ${rec.width}×${rec.height} px</p>` +
-           `<table class="counts"><tr><th>class</th><th class="num">count</th></tr>${rows}</table>${sl}`;
-  }
-  const bars = (rec.top_k || []).map(([l, p]) => `<div class="bar"><span>${esc(l)}</span><span class="track">` +
-    `<span class="fill" style="width:${(100 * p).toFixed(1)}%"></span></span><span class="num">${(100 * p).toFixed(1)}%</span></div>`).join("");
-  return `<div class="label">${esc(rec.label)}</div><p class="muted">probability ${(100 * rec.probability).toFixed(1)}%</p>${bars}`;
-}
-"""
-_JS = _JS_COMMON + _JS_DRAW + _JS_SUMMARY
-
-# %% ../nbs/08_serve.ipynb #0fae5a71
-_PAGE_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>__TITLE__</title><style>__CSS__</style></head>
-<body data-state="ready">
-<header><h1>__TITLE__</h1><span class="meta" id="model"></span><a href="results" id="results-link" hidden>batch results</a>
-<a href="health">health</a></header>
-<main class="two">
-<section class="card">
-  <label id="drop" for="file">Drop an image here, or click to choose one
-    <input type="file" id="file" accept="image/*" hidden></label>
-  <div class="opts"><span id="opt-topk" hidden>top k <input id="topk" type="number" min="1" value="3"></span>
-    <span id="opt-score" hidden>min score <input id="score" type="number" min="0" max="1" step="0.05"></span></div>
-  <p id="status" class="muted" role="status"></p>
-  <canvas id="canvas" width="0" height="0"></canvas>
-</section>
-<aside class="card"><div id="result"><p class="muted">The prediction shows here.</p></div>
-  <details><summary>JSON</summary><pre id="json"></pre></details></aside>
-</main>
-<script>
-"""
-
-# %% ../nbs/08_serve.ipynb #34f86bac
-_PAGE_SETUP = """const CONFIG = __CONFIG__;
-__JS__
-$("#model").textContent = `${CONFIG.task} · ${CONFIG.arch} · ${CONFIG.labels.length} classes: ${CONFIG.labels.join(", ")}`;
-if (CONFIG.results) $("#results-link").hidden = false;
-$(CONFIG.task === "detect" ? "#opt-score" : "#opt-topk").hidden = false;
-$("#score").value = CONFIG.score_threshold;
-function status(msg, err) { const s = $("#status"); s.textContent = msg; s.className = err ? "error" : "muted"; }
-let current = null;                       // the image shown: changing top k / min score re-runs on it
-function clearResult() {
-  const cv = $("#canvas"); cv.width = 0; cv.height = 0;
-  $("#result").innerHTML = ""; $("#json").textContent = "";
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #109452d8
-_PAGE_RUN = """async function run(file) {
-  if (!file) return;
-  current = file;
-  document.body.dataset.state = "busy"; status(`predicting ${file.name} …`);
-  const q = new URLSearchParams();
-  if (CONFIG.task === "detect") q.set("score_threshold", $("#score").value); else q.set("top_k", $("#topk").value);
-  const fd = new FormData(); fd.append("file", file, file.name);
-  const t0 = performance.now(); let rec;
-  try {
-    const r = await fetch("predict?" + q, {method: "POST", body: fd});
-    rec = await r.json();
-    if (!r.ok) throw new Error(rec.error || `HTTP ${r.status}`);
-  } catch (e) {
-    current = null; clearResult();
-    status(e.message, true); $("#result").innerHTML = `<p class="error">${esc(e.message)}</p>`;
-    document.body.dataset.state = "error"; return;
-  }
-  const ms = Math.round(performance.now() - t0);
-  $("#result").innerHTML = summaryHTML(rec, CONFIG.labels);
-  $("#json").textContent = JSON.stringify(rec, null, 2);
-  const img = new Image(), url = URL.createObjectURL(file);
-  try { img.src = url; await img.decode(); drawRecord($("#canvas"), img, rec, CONFIG.labels, 640); status(`${file.name}: ${ms} ms`); }
-  catch (e) { status(`${file.name}: ${ms} ms (this browser cannot show the image itself)`); }
-  finally { URL.revokeObjectURL(url); }
-  document.body.dataset.state = "done";
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #fe0c7855
-_PAGE_EVENTS = """$("#file").addEventListener("change", e => { if (e.target.files[0]) run(e.target.files[0]); });
-for (const id of ["#topk", "#score"]) $(id).addEventListener("change", () => { if (current) run(current); });
-const drop = $("#drop");
-drop.addEventListener("dragover", e => { e.preventDefault(); drop.classList.add("over"); });
-drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-drop.addEventListener("drop", e => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]); });
-</script></body></html>
-"""
-_PAGE = _PAGE_HTML + _PAGE_SETUP + _PAGE_RUN + _PAGE_EVENTS
-
-# %% ../nbs/08_serve.ipynb #ab4f6496
-_RESULTS_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>__TITLE__ · results</title><style>__CSS__</style></head>
-<body data-state="loading">
-<header><h1>__TITLE__ · results</h1><span class="meta" id="file"></span><a href="./" id="predict-link" hidden>predict</a></header>
-<main>
-<section class="card" id="summary"></section>
-<div class="pager" style="margin-top:14px"><label>show <select id="filter"><option value="">all images</option></select></label>
-  <button id="prev">‹ previous</button><span id="range" class="muted"></span><button id="next">next ›</button></div>
-<div class="grid" id="grid"></div>
-</main>
-<script>
-"""
-
-# %% ../nbs/08_serve.ipynb #6a030c78
-_RESULTS_SETUP = """const CONFIG = __CONFIG__;
-__JS__
-let offset = 0, filter = "", labels = [];
-async function getJSON(u) { const r = await fetch(u); const j = await r.json(); if (!r.ok) throw new Error(j.error || `HTTP ${r.status}`); return j; }
-function caption(rec) {
-  if (rec.error) return `<span class="error">${esc(rec.error)}</span>`;
-  if (rec.detections) return Object.entries(rec.counts || {}).filter(([l, c]) => c > 0)
-    .map(([l, c]) => `<span class="sw" style="background:${colour(l, labels)}"></span>${esc(l)} ${c}`).join(" &nbsp;") || "no objects";
-  return `<b>${esc(rec.label)}</b> ${(100 * rec.probability).toFixed(1)}%`;
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #2ed8dac6
-_RESULTS_LOAD = """async function load() {
-  document.body.dataset.state = "loading";
-  const q = new URLSearchParams({offset: offset, limit: CONFIG.page_size}); if (filter) q.set("label", filter);
-  const page = await getJSON("results/records?" + q);
-  const grid = $("#grid"); grid.innerHTML = "";
-  $("#range").textContent = page.total ? `${offset + 1}–${offset + page.records.length} of ${page.total}` : "no images";
-  $("#prev").disabled = offset === 0; $("#next").disabled = offset + page.records.length >= page.total;
-  const waits = page.records.map(rec => new Promise(done => {
-    const fig = document.createElement("figure"); fig.className = "card"; fig.dataset.index = rec.index;
-    fig.innerHTML = `<canvas width="0" height="0"></canvas><figcaption><div class="muted">${esc(rec.image)}</div>${caption(rec)}</figcaption>`;
-    grid.appendChild(fig);
-    const img = new Image();
-    img.onload = () => { drawRecord(fig.querySelector("canvas"), img, rec, labels, 320); fig.dataset.drawn = "1"; done(); };
-    img.onerror = () => { fig.querySelector("figcaption").insertAdjacentHTML("beforeend", `<div class="error">image not found</div>`); done(); };
-    img.src = `results/image/${rec.index}?max_side=640`;
-  }));
-  await Promise.all(waits);
-  document.body.dataset.state = "done";
-}
-"""
-
-# %% ../nbs/08_serve.ipynb #2a137f89
-_RESULTS_INIT = """async function init() {
-  const s = await getJSON("results/summary");
-  labels = s.labels;
-  $("#file").textContent = s.file;
-  if (CONFIG.model) $("#predict-link").hidden = false;
-  const what = s.task === "detect" ? "objects" : "images";
-  const rows = Object.entries(s.counts).map(([l, c]) =>
-    `<tr><td><span class="sw" style="background:${colour(l, labels)}"></span>${esc(l)}</td><td class="num">${c}</td></tr>`).join("");
-  $("#summary").innerHTML = `<p><b id="n-images">${s.images}</b> images, ${s.errors} unreadable · ${esc(s.task)}</p>` +
-    `<table class="counts"><tr><th>class</th><th class="num">${what}</th></tr>${rows}</table>`;
-  for (const l of s.labels) $("#filter").insertAdjacentHTML("beforeend", `<option value="${esc(l)}">with ${esc(l)}</option>`);
-  if (s.errors) $("#filter").insertAdjacentHTML("beforeend", `<option value="error">unreadable</option>`);
-  $("#filter").onchange = e => { filter = e.target.value; offset = 0; load(); };
-  $("#prev").onclick = () => { offset = Math.max(0, offset - CONFIG.page_size); load(); };
-  $("#next").onclick = () => { offset += CONFIG.page_size; load(); };
-  await load();
-}
-init().catch(e => { $("#summary").innerHTML = `<p class="error">${esc(e.message)}</p>`; document.body.dataset.state = "error"; });
-</script></body></html>
-"""
-_RESULTS_PAGE = _RESULTS_HTML + _RESULTS_SETUP + _RESULTS_LOAD + _RESULTS_INIT
-
 # %% ../nbs/08_serve.ipynb #fd14320f
-def _page(template: str, title: str, config: dict) -> str:
-    "Fill a page template: title, CSS, shared JS and the config object (as JSON safe inside <script>)."
+@cache
+def _static(name: str) -> str:
+    "The text of package data file `inflame/static/<name>` (the pages' HTML, CSS and JavaScript)."
+    f = resources.files("inflame") / "static" / name
+    if not f.is_file(): raise InflameError(f"{f}: missing from the installed package (reinstall inflame: pip install -e .)")
+    return f.read_text(encoding="utf-8")
+
+def _page(name: str, title: str, config: dict) -> str:
+    "Page `name` (`predict` or `results`): its template `<name>.html` filled with the stylesheet, the shared script then its own, the title and the config object (as JSON safe inside <script>)."
     import html
     cfg = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return (template.replace("__CSS__", _CSS).replace("__JS__", _JS).replace("__TITLE__", html.escape(title))
-            .replace("__CONFIG__", cfg))
+    js = _static("common.js") + "\n" + _static(f"{name}.js")
+    return (_static(f"{name}.html").replace("__CSS__", _static("style.css")).replace("__JS__", js)
+            .replace("__TITLE__", html.escape(title)).replace("__CONFIG__", cfg))
 
 # %% ../nbs/08_serve.ipynb #bbbb7ae4
 class ResultsBrowser:
@@ -574,68 +270,58 @@ class ResultsBrowser:
         "The records (re-read when the file changed)."
         self.reload(); return self._records
 
-# %% ../nbs/08_serve.ipynb #bbb5ca4f
-@patch
-def _parse(self: ResultsBrowser, text: str) -> list[dict]:
-    "The records of results file text: JSON Lines, or one JSON record (or list) as `predict` writes for a single image; each an object with an `image` path."
-    lines = [(i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip()]
-    recs = []
-    try:
-        for i, l in lines: recs.append(json.loads(l))
-    except json.JSONDecodeError as e:
-        try: whole = json.loads(text)                 # one pretty-printed record (predict on a single image)
-        except json.JSONDecodeError:
-            raise InflameError(f"{self.path}: line {i}: not JSON ({e.msg}); expected one JSON record per line "
-                               f"(the output of `inflame predict MODEL FOLDER --out FILE`)") from None
-        recs = whole if isinstance(whole, list) else [whole]
-    for n, r in enumerate(recs, 1):
-        if not isinstance(r, dict) or not isinstance(r.get("image"), str):
-            raise InflameError(f"{self.path}: record {n}: expected an object with an 'image' path, got {str(r)[:80]!r}")
-    return recs
+    def _parse(self, text: str) -> list[dict]:
+        "The records of results file text: JSON Lines, or one JSON record (or list) as `predict` writes for a single image; each an object with an `image` path."
+        lines = [(i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip()]
+        recs = []
+        try:
+            for i, l in lines: recs.append(json.loads(l))
+        except json.JSONDecodeError as e:
+            try: whole = json.loads(text)                 # one pretty-printed record (predict on a single image)
+            except json.JSONDecodeError:
+                raise InflameError(f"{self.path}: line {i}: not JSON ({e.msg}); expected one JSON record per line "
+                                   f"(the output of `inflame predict MODEL FOLDER --out FILE`)") from None
+            recs = whole if isinstance(whole, list) else [whole]
+        for n, r in enumerate(recs, 1):
+            if not isinstance(r, dict) or not isinstance(r.get("image"), str):
+                raise InflameError(f"{self.path}: record {n}: expected an object with an 'image' path, got {str(r)[:80]!r}")
+        return recs
 
-# %% ../nbs/08_serve.ipynb #61514ea9
-@patch
-def summary(self: ResultsBrowser) -> dict:
-    "`{file, images, errors, task, labels, counts}`: objects per class (detect) or images per label (classify)."
-    recs, counts = self.records, {}
-    task = "detect" if any("detections" in r for r in recs) else "classify" if any("label" in r for r in recs) else "unknown"
-    for r in recs:
-        if "counts" in r:
-            for l, c in r["counts"].items(): counts[l] = counts.get(l, 0) + int(c)
-        elif "label" in r: counts[r["label"]] = counts.get(r["label"], 0) + 1
-    return {"file": str(self.path), "images": len(recs), "errors": sum("error" in r for r in recs), "task": task,
-            "labels": list(counts), "counts": counts}
+    def summary(self) -> dict:
+        "`{file, images, errors, task, labels, counts}`: objects per class (detect) or images per label (classify)."
+        recs, counts = self.records, {}
+        task = "detect" if any("detections" in r for r in recs) else "classify" if any("label" in r for r in recs) else "unknown"
+        for r in recs:
+            if "counts" in r:
+                for l, c in r["counts"].items(): counts[l] = counts.get(l, 0) + int(c)
+            elif "label" in r: counts[r["label"]] = counts.get(r["label"], 0) + 1
+        return {"file": str(self.path), "images": len(recs), "errors": sum("error" in r for r in recs), "task": task,
+                "labels": list(counts), "counts": counts}
 
-# %% ../nbs/08_serve.ipynb #9c6f811c
-@patch
-def page(self: ResultsBrowser, offset: int = 0, limit: int = 50, label: str | None = None) -> dict:
-    "`{total, offset, records}`: records (with their `index`) from `offset`; `label` keeps images with that label/class, or `'error'` unreadable ones."
-    sel = list(enumerate(self.records))
-    if label == "error": sel = [(i, r) for i, r in sel if "error" in r]
-    elif label: sel = [(i, r) for i, r in sel if r.get("label") == label or r.get("counts", {}).get(label, 0) > 0]
-    return {"total": len(sel), "offset": offset, "records": [{"index": i, **r} for i, r in sel[offset:offset + limit]]}
+    def page(self, offset: int = 0, limit: int = 50, label: str | None = None) -> dict:
+        "`{total, offset, records}`: records (with their `index`) from `offset`; `label` keeps images with that label/class, or `'error'` unreadable ones."
+        sel = list(enumerate(self.records))
+        if label == "error": sel = [(i, r) for i, r in sel if "error" in r]
+        elif label: sel = [(i, r) for i, r in sel if r.get("label") == label or r.get("counts", {}).get(label, 0) > 0]
+        return {"total": len(sel), "offset": offset, "records": [{"index": i, **r} for i, r in sel[offset:offset + limit]]}
 
-# %% ../nbs/08_serve.ipynb #ba2f6d1f
-@patch
-def image_path(self: ResultsBrowser, index: int) -> Path:
-    "The image file of record `index`; `InflameError` when there is no such record or file."
-    recs = self.records
-    if not 0 <= index < len(recs): raise InflameError(f"record {index}: out of range (the results file has {len(recs)} records)")
-    p = Path(recs[index]["image"])
-    roots = [self.image_root] if self.image_root is not None else [Path.cwd(), self.path.parent]
-    cands = ([p] if p.is_absolute() else []) + [c for r in roots for c in ([r / p] if not p.is_absolute() else []) + [r / p.name]]
-    for c in cands:
-        if c.is_file() and D.is_image_file(c): return c
-    raise InflameError(f"{p}: image of record {index} not found (looked at {', '.join(str(c) for c in dict.fromkeys(cands))}); "
-                       f"give the folder `inflame predict` ran from with --images (image_root=)")
+    def image_path(self, index: int) -> Path:
+        "The image file of record `index`; `InflameError` when there is no such record or file."
+        recs = self.records
+        if not 0 <= index < len(recs): raise InflameError(f"record {index}: out of range (the results file has {len(recs)} records)")
+        p = Path(recs[index]["image"])
+        roots = [self.image_root] if self.image_root is not None else [Path.cwd(), self.path.parent]
+        cands = ([p] if p.is_absolute() else []) + [c for r in roots for c in ([r / p] if not p.is_absolute() else []) + [r / p.name]]
+        for c in cands:
+            if c.is_file() and D.is_image_file(c): return c
+        raise InflameError(f"{p}: image of record {index} not found (looked at {', '.join(str(c) for c in dict.fromkeys(cands))}); "
+                           f"give the folder `inflame predict` ran from with --images (image_root=)")
 
-# %% ../nbs/08_serve.ipynb #b6bd8a88
-@patch
-def preview(self: ResultsBrowser, index: int, max_side: int = 768) -> bytes:
-    "A JPEG of record `index`'s image, upright (EXIF applied, as the boxes are) and at most `max_side` pixels on its longer side."
-    im = D.load_image(self.image_path(index))
-    if max(im.size) > max_side: im.thumbnail((max_side, max_side), Image.BILINEAR)
-    buf = io.BytesIO(); im.save(buf, "JPEG", quality=88); return buf.getvalue()
+    def preview(self, index: int, max_side: int = 768) -> bytes:
+        "A JPEG of record `index`'s image, upright (EXIF applied, as the boxes are) and at most `max_side` pixels on its longer side."
+        im = D.load_image(self.image_path(index))
+        if max(im.size) > max_side: im.thumbnail((max_side, max_side), Image.BILINEAR)
+        buf = io.BytesIO(); im.save(buf, "JPEG", quality=88); return buf.getvalue()
 
 # %% ../nbs/08_serve.ipynb #b6cfe34b
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -740,8 +426,9 @@ async def _upload_from(request: Request, limit: int) -> tuple[bytes, str]:
 
 # %% ../nbs/08_serve.ipynb #93ba873f
 def default_max_batch(served: ServedModel) -> int:
-    "Batch size limit where batching helps: 16, but 1 for a detector on a CPU (measured: no gain in throughput, a worse p99)."
-    return 1 if served.task == "detect" and served.device.type == "cpu" else 16
+    "Batch size limit where batching helps: 16, but on a CPU the task's `cpu_max_batch` (a detector's is 1; measured: no gain in throughput, a worse p99)."
+    on_cpu = getattr(served.device, "type", str(served.device)) == "cpu"
+    return served.predictor.task.cpu_max_batch if on_cpu else 16
 
 _ERROR_SCHEMA = {"type": "object", "title": "Error", "required": ["error", "status"],
                  "properties": {"error": {"type": "string", "description": "what went wrong, for a person"},
@@ -811,8 +498,7 @@ def _prepare_upload(served: ServedModel, up: Upload) -> tuple[Any, tuple[int, in
     return served.prepare(im), im.size
 
 # %% ../nbs/08_serve.ipynb #c3a2dbb8
-def _add_predict_route(app: FastAPI, served: ServedModel | None, batcher: Batcher | None, counts: dict, max_bytes: int,
-                       max_pixels: int, tile_above: int | None, tile: int | None) -> None:
+def _add_predict_route(app: FastAPI, served: ServedModel | None, batcher: Batcher | None, counts: dict, cfg: ServeConfig) -> None:
     "Register `POST /predict`: read and check the upload, then predict it tile by tile (a large image, detector) or through `batcher`."
     log = get_logger()
 
@@ -823,16 +509,16 @@ def _add_predict_route(app: FastAPI, served: ServedModel | None, batcher: Batche
         up = None
         try:
             opts = _predict_options(request.query_params)
-            data, name = await _upload_from(request, max_bytes)
-            up = await asyncio.to_thread(read_upload, data, name, max_pixels)
+            data, name = await _upload_from(request, cfg.max_upload_bytes)
+            up = await asyncio.to_thread(read_upload, data, name, cfg.max_pixels)
             del data
-            if served.task == "detect" and max(up.width, up.height) > tile_above:
+            if served.sliceable and max(up.width, up.height) > cfg.tile_above:
                 rec = await asyncio.get_running_loop().run_in_executor(batcher.executor, served.sliced, up.path, up.name,
-                                                                       opts.get("score_threshold"), tile)
+                                                                       opts.get("score_threshold"), cfg.tile)
             else:
                 x, size = await asyncio.to_thread(_prepare_upload, served, up)
-                out = await batcher.submit((x, opts.get("score_threshold")))
-                rec = served.record(up.name, size, out, opts.get("top_k", 3))
+                out = await batcher.submit((x, opts))
+                rec = served.record(up.name, size, out, **opts)
             counts["ok"] += 1
             return JSONResponse(rec)
         except UploadError as e:
@@ -847,8 +533,7 @@ def _add_predict_route(app: FastAPI, served: ServedModel | None, batcher: Batche
 
 # %% ../nbs/08_serve.ipynb #02f76fa5
 def _add_health_route(app: FastAPI, served: ServedModel | None, browser: ResultsBrowser | None, batcher: Batcher | None, counts: dict,
-                      max_bytes: int, max_pixels: int, tile_above: int | None, tile: int | None, batch_window_ms: float,
-                      max_batch: int | None) -> None:
+                      cfg: ServeConfig) -> None:
     "Register `GET /health`: what is served, the limits, and the request and batching counts."
     import inflame
     t_start = time.time()
@@ -860,9 +545,9 @@ def _add_health_route(app: FastAPI, served: ServedModel | None, browser: Results
              "model": served.info() if served else None, "requests": dict(counts),
              "results": {"file": str(browser.path), "images": len(browser.records)} if browser else None}
         if served is not None:
-            d["limits"] = {"max_upload_bytes": max_bytes, "max_pixels": max_pixels, "tile_above": tile_above if served.task == "detect" else None,
-                           "tile": tile if served.task == "detect" else None}
-            d["batching"] = {"window_ms": batch_window_ms, "max_batch": max_batch, **batcher.stats()}
+            d["limits"] = {"max_upload_bytes": cfg.max_upload_bytes, "max_pixels": cfg.max_pixels,
+                           "tile_above": cfg.tile_above if served.sliceable else None, "tile": cfg.tile if served.sliceable else None}
+            d["batching"] = {"window_ms": cfg.batch_window_ms, "max_batch": cfg.max_batch, **batcher.stats()}
         return d
 
 # %% ../nbs/08_serve.ipynb #ef818569
@@ -873,7 +558,7 @@ def _add_page_routes(app: FastAPI, served: ServedModel | None, browser: ResultsB
         "The upload page (or the results page when there is no model)."
         if served is None: return RedirectResponse("results")
         info = {k: v for k, v in served.info().items() if k in ("task", "arch", "labels")}
-        return _html(_page(_PAGE, title, {**info, "score_threshold": served.score_threshold, "results": browser is not None}))
+        return _html(_page("predict", title, {**info, "score_threshold": served.score_threshold, "results": browser is not None}))
 
     @app.get("/favicon.ico")
     async def favicon(): return Response(status_code=204)
@@ -890,7 +575,7 @@ def _add_results_routes(app: FastAPI, served: ServedModel | None, browser: Resul
         "The results browser page."
         try: need_results()
         except UploadError as e: return _error(e.status, str(e))
-        return _html(_page(_RESULTS_PAGE, title, {"page_size": page_size, "model": served is not None}))
+        return _html(_page("results", title, {"page_size": page_size, "model": served is not None}))
 
     @app.get("/results/summary")
     async def results_summary():
@@ -919,16 +604,54 @@ def _add_results_routes(app: FastAPI, served: ServedModel | None, browser: Resul
         except InflameError as e: return _error(404, str(e))
         return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=60"})
 
+# %% ../nbs/08_serve.ipynb #5e3c0f01
+@dataclass
+class ServeConfig:
+    "How `create_app` serves (the options of `inflame serve`): the model's loading, the upload limits, batching, tiling, the results browser, the pages."
+    trust: bool = False                          # load a fastai pickle (it runs code stored in the file)
+    device: str = "auto"                         # where the model runs: auto, cpu, cuda, cuda:1, mps
+    precision: str = "fp32"                      # detectors: fp32, bf16 or fp16 autocast
+    runtime: str = "torch"                       # eager PyTorch, or the model's export (`inflame export`): torchscript, onnxruntime
+    warmup: bool = True                          # run a blank image through the model before serving
+    max_upload_mb: float = 20.0                  # largest upload, in megabytes
+    max_pixels: int = MAX_UPLOAD_PIXELS          # largest upload, in pixels
+    batch_window_ms: float = 2.0                 # how long a batch waits for more requests
+    max_batch: int | None = None                 # largest batch (None: `default_max_batch`)
+    tile_above: int | None = None                # detectors: an image whose longer side is over this goes tile by tile (None: 2 tiles, at least the model's max_size)
+    tile: int | None = None                      # detectors: the tile size (None: the model's `[tiles] size`)
+    results: str | os.PathLike | None = None     # a batch results file to browse at /results
+    image_root: str | os.PathLike | None = None  # the folder the results' relative image paths start from
+    allowed_hosts: Sequence[str] | None = None   # the `Host` names answered (None: any)
+    title: str = "inflame"                       # the pages' title
+    page_size: int = 48                          # images per results page
+
+    @property
+    def max_upload_bytes(self) -> int:
+        "`max_upload_mb` in bytes."
+        return int(self.max_upload_mb * 2**20)
+
+    def updated(self, **overrides) -> ServeConfig:
+        "A copy with `overrides` (field names); an unknown name is a `ConfigError` naming the fields."
+        names = [f.name for f in dataclasses.fields(self)]
+        bad = sorted(set(overrides) - set(names))
+        if bad: raise ConfigError(f"unknown serve option(s) {', '.join(bad)}; expected fields of ServeConfig: {', '.join(names)}")
+        return dataclasses.replace(self, **overrides) if overrides else self
+
 # %% ../nbs/08_serve.ipynb #0cb88e31
-def _check_app_options(model_dir: str | os.PathLike | None, results: str | os.PathLike | None, max_upload_mb: float,
-                       max_pixels: int) -> None:
+def _check_app_options(model_dir: str | os.PathLike | None, cfg: ServeConfig) -> None:
     "Fail early, naming the value, on options `create_app` cannot serve with."
-    if model_dir is None and results is None:
+    if model_dir is None and cfg.results is None:
         raise ConfigError("nothing to serve: give a model (a model folder with model.json, or a run folder) and/or a results file to browse (--results FILE)")
-    if isinstance(max_upload_mb, bool) or not isinstance(max_upload_mb, (int, float)) or not max_upload_mb > 0:
-        raise ConfigError(f"max_upload_mb = {max_upload_mb!r}: expected a number > 0 (megabytes)")
-    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
-        raise ConfigError(f"max_pixels = {max_pixels!r}: expected an integer >= 1")
+    if isinstance(cfg.max_upload_mb, bool) or not isinstance(cfg.max_upload_mb, (int, float)) or not cfg.max_upload_mb > 0:
+        raise ConfigError(f"max_upload_mb = {cfg.max_upload_mb!r}: expected a number > 0 (megabytes)")
+    if isinstance(cfg.max_pixels, bool) or not isinstance(cfg.max_pixels, int) or cfg.max_pixels < 1:
+        raise ConfigError(f"max_pixels = {cfg.max_pixels!r}: expected an integer >= 1")
+
+def _model_options(cfg: ServeConfig, served: ServedModel) -> ServeConfig:
+    "`cfg` with what it leaves to the model filled in: the tile size, the size above which images go tile by tile, the batch size."
+    tile = cfg.tile or served.tiles.size
+    return cfg.updated(tile=tile, tile_above=max(2 * tile, int(served.meta.get("max_size") or 0)) if cfg.tile_above is None else cfg.tile_above,
+                       max_batch=default_max_batch(served) if cfg.max_batch is None else cfg.max_batch)
 
 def _lifespan(batcher: Batcher | None) -> Callable:
     "The app's lifespan: `batcher` collects requests while the server runs."
@@ -941,37 +664,28 @@ def _lifespan(batcher: Batcher | None) -> Callable:
     return lifespan
 
 # %% ../nbs/08_serve.ipynb #c7012449
-def create_app(model_dir: str | os.PathLike | None = None, trust: bool = False, max_upload_mb: float = 20.0,
-               max_pixels: int = MAX_UPLOAD_PIXELS, device: str = "auto", batch_window_ms: float = 2.0, max_batch: int | None = None,
-               tile_above: int | None = None, tile: int | None = None, results: str | os.PathLike | None = None,
-               image_root: str | os.PathLike | None = None, allowed_hosts: Sequence[str] | None = None,
-               title: str = "inflame", page_size: int = 48, warmup: bool = True, precision: str = "fp32", runtime: str = "torch") -> FastAPI:
-    "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for a `results` file."
+def create_app(model_dir: str | os.PathLike | None = None, cfg: ServeConfig | None = None, **overrides) -> FastAPI:
+    "The FastAPI app: `POST /predict`, `GET /`, `GET /health` for the model in `model_dir` (loaded now), and `GET /results` for `cfg.results`; `overrides`: `ServeConfig` fields."
     import inflame
-    _check_app_options(model_dir, results, max_upload_mb, max_pixels)
-    served = ServedModel(model_dir, trust, device, precision) if model_dir is not None else None
-    if served is not None and runtime != "torch":        # the model's TorchScript / ONNX export (`inflame export`) answers instead
-        from inflame.export import use_runtime
-        use_runtime(served, runtime)
-    if served is not None and warmup: served.warmup()
-    browser = ResultsBrowser(results, image_root) if results is not None else None
-    max_bytes = int(max_upload_mb * 2**20)
+    cfg = (cfg or ServeConfig()).updated(**overrides)
+    _check_app_options(model_dir, cfg)
+    served = ServedModel(model_dir, cfg.trust, cfg.device, cfg.precision, cfg.runtime) if model_dir is not None else None
+    if served is not None and cfg.warmup: served.warmup()
+    browser = ResultsBrowser(cfg.results, cfg.image_root) if cfg.results is not None else None
     batcher = None
     if served is not None:
-        tile = tile or served.tiles.size
-        if tile_above is None: tile_above = max(2 * tile, int(served.meta.get("max_size") or 0))
-        if max_batch is None: max_batch = default_max_batch(served)
-        batcher = Batcher(lambda items: served.infer([x for x, _ in items], [t for _, t in items]), batch_window_ms, max_batch)
+        cfg = _model_options(cfg, served)
+        batcher = Batcher(lambda items: served.infer([x for x, _ in items], [o for _, o in items]), cfg.batch_window_ms, cfg.max_batch)
     counts = {"ok": 0, "rejected": 0, "failed": 0}
-    app = FastAPI(title=f"{title} serve", version=inflame.__version__, lifespan=_lifespan(batcher), docs_url=None, redoc_url=None)  # no CDN pages
-    if allowed_hosts: app.add_middleware(HostCheck, allowed=list(allowed_hosts))
-    app.state.served, app.state.results, app.state.batcher = served, browser, batcher
+    app = FastAPI(title=f"{cfg.title} serve", version=inflame.__version__, lifespan=_lifespan(batcher), docs_url=None, redoc_url=None)  # no CDN pages
+    if cfg.allowed_hosts: app.add_middleware(HostCheck, allowed=list(cfg.allowed_hosts))
+    app.state.served, app.state.results, app.state.batcher, app.state.config = served, browser, batcher, cfg
     app.openapi = lambda: _openapi(app)
     _add_error_handlers(app)
-    _add_predict_route(app, served, batcher, counts, max_bytes, max_pixels, tile_above, tile)
-    _add_health_route(app, served, browser, batcher, counts, max_bytes, max_pixels, tile_above, tile, batch_window_ms, max_batch)
-    _add_page_routes(app, served, browser, title)
-    _add_results_routes(app, served, browser, title, page_size)
+    _add_predict_route(app, served, batcher, counts, cfg)
+    _add_health_route(app, served, browser, batcher, counts, cfg)
+    _add_page_routes(app, served, browser, cfg.title)
+    _add_results_routes(app, served, browser, cfg.title, cfg.page_size)
     return app
 
 # %% ../nbs/08_serve.ipynb #81fff808
@@ -1019,20 +733,19 @@ class ServerThread:
     def __exit__(self, *exc): self.stop()
 
 # %% ../nbs/08_serve.ipynb #44c55eef
-def serve(model_dir: str | os.PathLike | None = None, host: str = "127.0.0.1", port: int = 8000, trust: bool = False,
-          results: str | os.PathLike | None = None, image_root: str | os.PathLike | None = None, log_level: str = "info",
-          max_concurrency: int = 64, **opts) -> None:
-    "Run the service (blocking) with uvicorn on `host`:`port`; `opts` go to `create_app`. A loopback `host` answers loopback Host names only."
+def serve(model_dir: str | os.PathLike | None = None, cfg: ServeConfig | None = None, host: str = "127.0.0.1", port: int = 8000,
+          log_level: str = "info", max_concurrency: int = 64, **overrides) -> None:
+    "Run the service (blocking) with uvicorn on `host`:`port`; `cfg` and `overrides` as `create_app` takes them. A loopback `host` answers loopback Host names only."
     import uvicorn
     log = get_logger()
+    cfg = (cfg or ServeConfig()).updated(**overrides)
     local = is_loopback(host)
-    app = create_app(model_dir, trust=trust, results=results, image_root=image_root,
-                     allowed_hosts=opts.pop("allowed_hosts", None) or (list(LOOPBACK_HOSTS) if local else None), **opts)
+    app = create_app(model_dir, cfg, allowed_hosts=cfg.allowed_hosts or (list(LOOPBACK_HOSTS) if local else None))
     if not local:
         log.warning(f"serving on {host}: reachable from other machines, with no authentication; "
                     f"use --host 127.0.0.1 or put an authenticating proxy in front")
     what = ", ".join(x for x in [f"model {app.state.served.model_dir}" if app.state.served else "",
-                                 f"results {results}" if results else ""] if x)
+                                 f"results {cfg.results}" if cfg.results else ""] if x)
     log.info(f"inflame serve: {what} on http://{'[' + host + ']' if ':' in host else host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level=log_level, limit_concurrency=max_concurrency, timeout_keep_alive=5,
                 server_header=False)
@@ -1040,13 +753,12 @@ def serve(model_dir: str | os.PathLike | None = None, host: str = "127.0.0.1", p
 # %% ../nbs/08_serve.ipynb #4be3eb74
 def cli_serve(args: argparse.Namespace) -> int:
     "Run `inflame serve` with the arguments parsed by `inflame.cli`'s parser; returns 0 when the service stops."
-    max_pixels = MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels
-    serve(args.model, host=args.host, port=args.port, trust=args.trust, results=args.results, image_root=args.images,
-          log_level=args.log_level, device=args.device, max_upload_mb=args.max_upload_mb, max_pixels=max_pixels,
-          batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above, precision=args.precision,
-          runtime=getattr(args, "runtime", None) or "torch")
+    cfg = ServeConfig(trust=args.trust, device=args.device, precision=args.precision, runtime=getattr(args, "runtime", None) or "torch",
+                      max_upload_mb=args.max_upload_mb, max_pixels=MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels,
+                      batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above,
+                      results=args.results, image_root=args.images)
+    serve(args.model, cfg, host=args.host, port=args.port, log_level=args.log_level)
     return 0
-
 
 # %% ../nbs/08_serve.ipynb #a6e92673
 def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concurrency: int = 8, timeout: float = 120.0,
@@ -1074,141 +786,3 @@ def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concu
     return {"requests": n, "concurrency": concurrency, "ok": statuses.get(200, 0), "failed": n - statuses.get(200, 0),
             "statuses": statuses, "p50_ms": round(float(np.percentile(ms, 50)), 2), "p99_ms": round(float(np.percentile(ms, 99)), 2),
             "requests_per_s": round(n / secs, 1), "seconds": round(secs, 3), "latencies_ms": [round(float(v), 2) for v in ms]}
-
-# %% ../nbs/08_serve.ipynb #4f77299f
-def _no_proxy_opener():
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback requests never go through a proxy
-
-# %% ../nbs/08_serve.ipynb #36124883
-class JupyterServer:
-    "A headless JupyterLab server on 127.0.0.1 (free port, random token) serving `root_dir`; a context manager. `url`, `token`, `api(...)`."
-    def __init__(self, root_dir: str | os.PathLike = ".", timeout: float = 90.0, app: str = "jupyterlab"):
-        self.root_dir, self.timeout, self.app = Path(root_dir).resolve(), timeout, app
-        self.proc = None; self.url = ""; self.token = secrets.token_hex(16); self.runtime = None
-
-    def api(self, method: str, path: str, body: dict | None = None, timeout: float = 30.0):
-        "Call the server's REST API (`/api/...`) with the token; returns the decoded JSON (None when empty)."
-        req = urllib.request.Request(self.url + path.lstrip("/"), method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
-        with _no_proxy_opener().open(req, timeout=timeout) as r:
-            data = r.read()
-        return json.loads(data) if data else None
-
-    def __enter__(self): return self.start()
-    def __exit__(self, *exc): self.stop()
-
-# %% ../nbs/08_serve.ipynb #6577ffe8
-@patch
-def start(self: JupyterServer) -> "JupyterServer":
-    "Start the server and wait until its API answers."
-    self.runtime = Path(tempfile.mkdtemp(prefix="inflame-jupyter-"))
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(self.runtime)}
-    for attempt in range(3):                                   # a port taken between free_port() and the bind: try another
-        port = free_port(); self.url = f"http://127.0.0.1:{port}/"
-        cmd = [sys.executable, "-m", self.app, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}"]
-        if hasattr(os, "getuid") and os.getuid() == 0: cmd.append("--allow-root")
-        self.log = open(self.runtime / f"server-{port}.log", "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=self.root_dir)
-        t0 = time.time()
-        while time.time() - t0 < self.timeout:
-            if self.proc.poll() is not None: break
-            try: self.api("GET", "/api/status", timeout=2); return self
-            except (urllib.error.URLError, OSError, ValueError): time.sleep(0.25)
-        else:
-            self.stop(); raise InflameError(f"JupyterLab did not answer on {self.url} within {self.timeout:.0f} s")
-        self.log.close()
-    raise InflameError(f"JupyterLab exited while starting: {self.log_text()[-1500:]}")
-
-# %% ../nbs/08_serve.ipynb #41e86498
-@patch
-def log_text(self: JupyterServer) -> str:
-    "The server's log so far."
-    return "\n".join(p.read_text(errors="replace") for p in sorted(self.runtime.glob("server-*.log"))) if self.runtime else ""
-
-# %% ../nbs/08_serve.ipynb #ce9edfab
-@patch
-def stop(self: JupyterServer) -> None:
-    "Shut the server down (its kernels too) through the API, else terminate it; removes its runtime folder."
-    import shutil
-    if self.proc is not None and self.proc.poll() is None:
-        try: self.api("POST", "/api/shutdown", timeout=5)
-        except (urllib.error.URLError, OSError, ValueError): pass
-        try: self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.terminate()
-            try: self.proc.wait(10)
-            except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
-    if getattr(self, "log", None): self.log.close()
-    if self.runtime: shutil.rmtree(self.runtime, ignore_errors=True)
-
-# %% ../nbs/08_serve.ipynb #e1081f54
-def _cell_skipped(src: str, flags: Sequence[str]) -> bool:
-    "nbdev_test's rule: skip `#| eval: false` cells and cells flagged with a test flag not asked for."
-    skip = {"slow", "gpu", "detectron2"} - set(flags)
-    for line in src.splitlines():
-        s = line.strip()
-        if not s.startswith("#|"): 
-            if s: break
-            continue
-        d = s[2:].strip().replace(" ", "")
-        if d in ("eval:false", "eval:False") or d.split(":")[0] in skip: return True
-    return False
-
-# %% ../nbs/08_serve.ipynb #a233fe58
-async def _execute_cells(url: str, token: str, kernel_id: str, cells: list, name: str, timeout: float) -> None:
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-    session = uuid.uuid4().hex
-    ws = url.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id={session}"
-    conn = await websocket_connect(HTTPRequest(ws, headers={"Authorization": f"token {token}"}), max_message_size=256 * 2**20)
-    deadline = time.monotonic() + timeout
-    try:
-        for i, src in cells:
-            mid, what = uuid.uuid4().hex, f"code cell {i + 1} ({src.strip().splitlines()[0][:60]!r})"
-            conn.write_message(json.dumps({
-                "header": {"msg_id": mid, "username": "inflame", "session": session, "msg_type": "execute_request", "version": "5.3",
-                           "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": src, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
-                            "stop_on_error": True}}))
-            reply, idle = None, False
-            while reply is None or not idle:
-                left = deadline - time.monotonic()
-                if left <= 0: raise InflameError(f"{name}: {what} did not finish within the {timeout:.0f} s budget")
-                raw = await asyncio.wait_for(conn.read_message(), left)
-                if raw is None: raise InflameError(f"{name}: the kernel's websocket closed during {what} (did the kernel die?)")
-                if isinstance(raw, bytes): continue                      # binary frames carry buffers: not needed here
-                m = json.loads(raw); t = m.get("msg_type") or m["header"]["msg_type"]
-                if t == "status" and m["content"].get("execution_state") == "dead": raise InflameError(f"{name}: the kernel died in {what}")
-                if m.get("parent_header", {}).get("msg_id") != mid: continue
-                if t == "execute_reply": reply = m["content"]
-                elif t == "status" and m["content"].get("execution_state") == "idle": idle = True
-            if reply.get("status") != "ok":
-                tb = "\n".join(reply.get("traceback", []))[-2000:]
-                raise InflameError(f"{name}: {what} failed: {reply.get('ename')}: {reply.get('evalue')}\n{tb}")
-    finally: conn.close()
-
-# %% ../nbs/08_serve.ipynb #1aed201c
-def run_cells_on_server(server: JupyterServer, cells: Sequence[str], path: str = "inflame_check.ipynb", timeout: float = 600.0,
-                        kernel: str = "python3") -> float:
-    "Run code `cells` in order in a fresh kernel of a session for `path` (relative to the server's folder; the kernel starts in its folder); returns the seconds."
-    t0 = time.time()
-    sess = server.api("POST", "/api/sessions", {"path": path, "type": "notebook", "name": Path(path).name, "kernel": {"name": kernel}})
-    try: run_async(_execute_cells(server.url, server.token, sess["kernel"]["id"], list(enumerate(cells)), Path(path).name, timeout))
-    finally:
-        try: server.api("DELETE", f"/api/sessions/{sess['id']}")
-        except (urllib.error.URLError, OSError): pass
-    return time.time() - t0
-
-def run_notebook_on_server(server: JupyterServer, notebook: str | os.PathLike, timeout: float = 600.0, kernel: str = "python3",
-                           flags: Sequence[str] = ()) -> dict:
-    "Run the code cells of `notebook` (as `nbdev_test` selects them) in a kernel started through `server`: `{notebook, cells, skipped, seconds}`."
-    nb_path = Path(notebook).resolve()
-    try: rel = nb_path.relative_to(server.root_dir)
-    except ValueError: raise InflameError(f"{notebook}: not under the server's folder {server.root_dir}") from None
-    nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    code = [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-    cells = [s for s in code if s.strip() and not _cell_skipped(s, flags)]
-    secs = run_cells_on_server(server, cells, rel.as_posix(), timeout, kernel)
-    return {"notebook": rel.as_posix(), "kernel": kernel, "cells": len(cells), "skipped": len(code) - len(cells), "seconds": round(secs, 1)}
