@@ -66,7 +66,10 @@ def worker(a) -> dict:
         per_image.append((time.perf_counter() - t0) / len(ims))
     r = open_raster(a.big); W, H = r.size
     grid = tile_grid(W, H, a.tile, a.overlap)
-    kw = dict(tile=a.tile, overlap=a.overlap, score_threshold=0.3, labels=labels, progress=False, precision=precision, allow_large=True)
+    from inflame.core import TilesConfig
+    from inflame.tiles import SliceOptions
+    kw = dict(tiles=TilesConfig(size=a.tile, overlap=a.overlap), score_threshold=0.3, labels=labels,
+              options=SliceOptions(progress=False, precision=precision, allow_large=True))
     sliced, n_dets = [], 0
     for _ in range(a.runs):
         t0 = time.perf_counter(); rec = sliced_predict(model, a.big, **kw); sliced.append(time.perf_counter() - t0)

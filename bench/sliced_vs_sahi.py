@@ -150,11 +150,13 @@ def worker(a) -> dict:
     from PIL import Image
     Image.MAX_IMAGE_PIXELS = None
     if a.tool == "inflame":
-        from inflame.tiles import sliced_predict
+        from inflame.core import TilesConfig
+        from inflame.tiles import SliceOptions, sliced_predict
         def call(path):
-            rec = sliced_predict(m, path, tile=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge,
-                                 score_threshold=a.score_threshold, labels=labels, allow_large=True, progress=False,
-                                 precision=a.precision, prefetch=not a.no_prefetch, device=a.device)
+            rec = sliced_predict(m, path, TilesConfig(size=a.tile, overlap=a.overlap, batch_size=a.batch_size, merge=a.merge),
+                                 score_threshold=a.score_threshold, labels=labels,
+                                 options=SliceOptions(allow_large=True, progress=False, precision=a.precision,
+                                                      prefetch=not a.no_prefetch, device=a.device))
             return [(d["label"], d["box"], d["score"]) for d in rec["detections"]], rec
     else:
         from sahi.models.torchvision import TorchVisionDetectionModel
