@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
 
 # %% auto #0
-__all__ = ['REQUIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'progress', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError',
-           'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig',
-           'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides',
-           'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json',
-           'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'runtime_loader', 'seed_everything',
-           'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger',
-           'in_notebook', 'with_progress', 'new_run_dir']
+__all__ = ['REQUIRED', 'RETIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'progress', 'ON_RANK0', 'InflameError', 'ConfigError',
+           'DataError', 'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig',
+           'ScaleConfig', 'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config',
+           'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write',
+           'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file',
+           'runtime_loader', 'seed_everything', 'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype',
+           'autocast_inference', 'get_logger', 'in_notebook', 'with_progress', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -55,7 +55,7 @@ class ModelConfig:
     arch: str = "resnet18"                  # resnet18/34/50, convnext_tiny, efficientnet_b0, trident_r50, fasterrcnn_r50_fpn, ...
     backend: Literal["fastai", "torchvision", "detectron2"] = "fastai"  # classify: fastai; detect: torchvision or detectron2
     pretrained: bool = False                # download/use the library's pretrained weights
-    weights: str = ""                       # a local weights file to start from
+    weights: str = ""                       # starting weights: a file, an installed weights package, or torchvision:NAME / timm:NAME (see inflame.weights)
     branches: int = 3                       # TridentNet: number of branches
     dilations: list[int] = field(default_factory=lambda: [1, 2, 3])  # TridentNet: dilation per branch
     test_branches: Literal["fast", "all"] = "fast"  # TridentNet at test time: middle branch only, or all + NMS
@@ -96,8 +96,6 @@ class TrainConfig:
 class IOConfig:
     "`[io]`: where results go."
     training_output: str = "runs"           # run folders are created under this folder
-    inference_input: str = ""               # default input of `inflame predict`
-    inference_output: str = ""              # default output of `inflame predict` (JSON / JSON Lines)
 
 # %% ../nbs/00_core.ipynb #c4da5caf
 @dataclass
@@ -142,6 +140,9 @@ class Config:
     source: str = field(default="", metadata={"internal": True})  # the file it was read from
 
 REQUIRED = {("data", "path")}
+RETIRED = {   # (section, key) -> (its old default, why it is gone): older configs (and run folders' config.toml) still load
+    ("io", "inference_input"): ("", "`inflame predict MODEL SOURCE` takes its input on the command line"),
+    ("io", "inference_output"): ("", "`inflame predict ... --out FILE` takes its output on the command line")}
 
 # %% ../nbs/00_core.ipynb #c8490406
 def _type_name(tp) -> str:
@@ -206,6 +207,10 @@ def config_from_dict(d: dict, source: str = "<dict>", check_paths: bool = False)
         hints, flds = get_type_hints(cls), {f.name: f for f in _public_fields(cls)}
         vals = {}
         for k, v in body.items():
+            if (sec, k) in RETIRED:
+                old, why = RETIRED[sec, k]
+                if v != old: get_logger().warning(f"{source}: [{sec}] {k} = {v!r} is ignored: the key is retired ({why}); remove it")
+                continue
             if k not in flds:
                 raise ConfigError(f"{source}: unknown key [{sec}] {k}{_did_you_mean(k, flds)}; "
                                   f"expected one of: {', '.join(flds)}")
@@ -242,10 +247,15 @@ def _check_ranges(cfg: Config, source: str):
     if cfg.tiles.bands and (len(cfg.tiles.bands) not in (1, 3) or min(cfg.tiles.bands) < 1): bad("tiles", "bands", cfg.tiles.bands, "1 or 3 band numbers >= 1 (GDAL numbering)")
     if cfg.scale.devices < 1 or cfg.scale.nodes < 1: bad("scale", "devices", cfg.scale.devices, "devices >= 1 and nodes >= 1")
 
+def _path_like(v: str) -> bool:
+    "True when `[model] weights = v` is meant as a file: it has a folder separator or a weights file suffix."
+    return "/" in v or os.sep in v or v.endswith((".pth", ".pt", ".bin", ".ckpt", ".safetensors", ".pkl"))
+
 def check_config_paths(cfg: Config) -> Config:
     "Raise `ConfigError` naming the key and the path when an input path of `cfg` does not exist."
     for sec, key in [("data", "path"), ("data", "annotations"), ("data", "manifest"), ("model", "weights")]:
         p = getattr(getattr(cfg, sec), key)
+        if key == "weights" and p and not _path_like(p): continue   # a weights package or torchvision:/timm: name: inflame.weights resolves it
         if p and not Path(p).exists():
             raise ConfigError(f"{cfg.source}: [{sec}] {key} = {p!r}: no such file or folder (relative to {Path.cwd()})")
     if cfg.task.kind == "detect" and not cfg.data.annotations:
