@@ -9,12 +9,13 @@ from pathlib import Path
 from .core import PRECISIONS, InflameError, DataError, load_config, dumps_json, get_logger
 from . import data as D
 import inflame
-from .tasks import TASK_MODULES, resolve_model, task_module
+from .tasks import TASK_MODULES, get_task, resolve_model
 
 # %% auto #0
-__all__ = ['TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'cmd_predict', 'cmd_sweep',
-           'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export', 'cmd_review', 'cmd_convert', 'cmd_predict_geo',
-           'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser', 'main']
+__all__ = ['TILE_OPTIONS', 'SHARED_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'task_options',
+           'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export', 'cmd_review',
+           'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser',
+           'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -48,8 +49,8 @@ def cmd_split(args) -> int:
     task = args.task or ("detect" if args.annotations else "classify")
     ann = args.annotations
     if ann and (getattr(args, "format", None) or Path(ann).suffix.lower() != ".json" or Path(ann).is_dir()):
-        from inflame import geo                  # VOC folder, YOLO, DeepForest CSV, vector file: converted to COCO next to the manifest
-        fmt = getattr(args, "format", None) or geo.detect_format(ann)
+        from inflame import formats, geo         # VOC folder, YOLO, DeepForest CSV, vector file: converted to COCO next to the manifest
+        fmt = getattr(args, "format", None) or formats.detect_format(ann)
         if fmt != "coco":
             conv = Path(args.out).with_name(Path(args.out).stem + ".coco.json")
             geo.convert(ann, conv, fmt, "coco", args.path); print(f"annotations ({fmt}) converted to COCO: {conv}"); ann = conv
@@ -88,16 +89,23 @@ def cmd_train(args) -> int:
 def _options(args, *names) -> dict:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
-TASK_OPTIONS = {"detect": ("score_threshold", "precision", "tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"),
-                "classify": ("top_k",)}
+TILE_OPTIONS = ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview")   # sliced prediction (`inflame.tiles`)
+SHARED_OPTIONS = ("batch_size", "device", "runtime", "split", "out", "annotations")                   # every task takes these
+
+def task_options(kind: str) -> tuple[str, ...]:
+    "The predict/evaluate options only task `kind` takes, read from its `Task`: its per-image options, `precision` when it runs in several, the tiling options when it is sliceable."
+    t = get_task(kind)
+    precisions = getattr(t, "precisions", PRECISIONS if t.sliceable else ("fp32",))
+    return (*t.options, *(("precision",) if len(precisions) > 1 else ()), *(TILE_OPTIONS if t.sliceable else ()))
 
 def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
     "Refuse options of another task (`--top-k` for a detector, `--score-threshold` for a classifier, ...), naming the option and the model."
-    for task, names in TASK_OPTIONS.items():
-        if task == meta["task"]: continue
-        for n in names:
-            if n in opts:
-                raise InflameError(f"--{n.replace('_', '-')}: an option for {task} models; {mdir} is a {meta['task']} model")
+    own = task_options(meta["task"])
+    if all(n in own or n in SHARED_OPTIONS for n in opts): return     # the usual case: no other task is looked up (or imported)
+    for other in (k for k in TASK_MODULES if k != meta["task"]):
+        for n in task_options(other):
+            if n in opts and n not in own:
+                raise InflameError(f"--{n.replace('_', '-')}: an option for {other} models; {mdir} is a {meta['task']} model")
 
 MIN_TILE = 32   # the smallest `--tile` side: below it a tile cannot hold an object for the detectors' stride-8/16 maps
 
@@ -136,8 +144,8 @@ def _predict_fn(args, meta: dict, opts: dict):
     if args.tile:
         import importlib
         return importlib.import_module("inflame.tiles").predict
-    for k in ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview"): opts.pop(k, None)
-    return task_module(meta["task"]).predict
+    for k in TILE_OPTIONS: opts.pop(k, None)
+    return get_task(meta["task"]).predict
 
 def _predict_jsonl(args, fn, mdir: Path, sources: list, opts: dict) -> int:
     "Predict `sources` as JSON Lines to stdout or `--out` (continued with `--skip-done`); exit status 1 when any record is an error."
@@ -185,8 +193,13 @@ def cmd_cloud(args) -> int:
 
 def cmd_serve(args) -> int:
     "Serve a model over HTTP: POST /predict (the JSON of `inflame predict`), an upload page at /, /health, and a batch results browser at /results."
-    from inflame.serve import cli_serve
-    return cli_serve(args)
+    from inflame.serve import MAX_UPLOAD_PIXELS, ServeConfig, serve
+    cfg = ServeConfig(trust=args.trust, device=args.device, precision=args.precision, runtime=getattr(args, "runtime", None) or "torch",
+                      max_upload_mb=args.max_upload_mb, max_pixels=MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels,
+                      batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above,
+                      results=args.results, image_root=args.images)
+    serve(args.model, cfg, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
 
 def cmd_evaluate(args) -> int:
     "Evaluate a model on a dataset or manifest split; prints the metrics as JSON and writes plots with --out."
@@ -201,7 +214,7 @@ def cmd_evaluate(args) -> int:
                                   **_options(args, "tile", "overlap", "batch_size", "device", "precision"))
         print(dumps_json(res), end=""); return 0
     for k in ("tile", "overlap"): opts.pop(k, None)
-    res = task_module(meta["task"]).evaluate(mdir, args.data, **opts)
+    res = get_task(meta["task"]).evaluate(mdir, args.data, **opts)
     print(dumps_json(res), end="")
     return 0
 
@@ -277,10 +290,7 @@ def run_demo(out: str | os.PathLike = "demo_data", seed: int = 0, quiet: bool = 
     say = (lambda *a: None) if quiet else print
     for task, n, size in [("classify", 150, 64), ("detect", 60, 128)]:
         root = out / f"shapes_{task}"
-        if not (root / ("annotations.json" if task == "detect" else "circle")).exists():
-            D.make_shapes(root, n=n, task=task, size=size, seed=seed)
-        img_root = root / "images" if task == "detect" else root
-        ann = root / "annotations.json" if task == "detect" else None
+        img_root, ann = D.shapes_dataset(root, task, n=n, size=size, seed=seed)
         m, skipped = D.make_manifest(img_root, task, ann, valid_pct=0.2, seed=seed, progress=False)
         m.save(root / "manifest.json")
         checks = D.check_images(D.list_images(img_root), progress=False)
@@ -538,6 +548,11 @@ def _add_runs_parser(sub) -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_runs)
     return r
 
+def _add_weights_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame weights` (inflame.weights.add_weights_parser: list the starting weights available offline, or check one)."
+    from inflame.weights import add_weights_parser
+    return add_weights_parser(sub)
+
 # %% ../nbs/09_cli.ipynb #bec2da07
 def _add_demo_parser(sub) -> argparse.ArgumentParser:
     "Add `inflame demo`, its options and the function it runs to the subcommands `sub`."
@@ -557,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=lambda **kw: argparse.ArgumentParser(formatter_class=HelpFormatter, **kw))
     for add in (_add_check_parser, _add_split_parser, _add_train_parser, _add_predict_parser,
                 _add_export_parser, _add_review_parser, _add_convert_parser, _add_evaluate_parser,
-                _add_sweep_parser, _add_cloud_parser, _add_serve_parser, _add_runs_parser,
+                _add_sweep_parser, _add_cloud_parser, _add_serve_parser, _add_runs_parser, _add_weights_parser,
                 _add_demo_parser):
         add(sub)
     return p

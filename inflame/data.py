@@ -18,7 +18,7 @@ from .core import DataError, atomic_write, dumps_json, get_logger, with_progress
 __all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'SPLITS', 'COLUMNS', 'SHAPES', 'is_image_file', 'list_images', 'to_rgb', 'open_image',
            'load_image', 'ImageCheck', 'check_image', 'check_images', 'format_check_report', 'folder_items',
            'read_coco', 'coco_counts', 'coco_items', 'split_items', 'file_sha256', 'Manifest', 'make_manifest',
-           'read_manifest', 'verify_manifest', 'make_shapes']
+           'read_manifest', 'verify_manifest', 'make_shapes', 'shapes_dataset']
 
 # %% ../nbs/01_data.ipynb #cdd7eca6
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".jfif"}
@@ -538,3 +538,10 @@ def make_shapes(path: str | os.PathLike, n: int = 120, task: str = "classify", s
     if task not in ("classify", "detect"): raise DataError(f"task {task!r}: expected 'classify' or 'detect'")
     if task == "classify": return _classify_shapes(path, n, size, rng)
     return _detect_shapes(path, n, size, rng, max_objects)
+
+def shapes_dataset(path: str | os.PathLike, task: str = "classify", n: int = 120, size: int = 64, seed: int = 0) -> tuple[Path, Path | None]:
+    "The shapes set of `task` in `path` (written by `make_shapes` unless it is there): its image folder and its COCO file (`None` for classify)."
+    path = Path(path)
+    images, ann = (path / "images", path / "annotations.json") if task == "detect" else (path, None)
+    if not (ann or path / SHAPES[0]).exists(): make_shapes(path, n=n, task=task, size=size, seed=seed)
+    return images, ann
