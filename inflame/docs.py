@@ -8,18 +8,20 @@ import configparser, importlib.util
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['unavailable_flags', 'cell_flags', 'skip_flagged_cells']
+__all__ = ['test_flags', 'unavailable_flags', 'cell_flags', 'skip_flagged_cells']
 
 # %% ../nbs/10_docs.ipynb #65c021de
-def unavailable_flags(settings: str | Path | None = None) -> set[str]:
-    "The `tst_flags` of settings.ini whose cells cannot run here: all of them, except `detectron2` when it is installed."
+def test_flags(settings: str | Path | None = None) -> set[str]:
+    "Every test flag (`tst_flags` of settings.ini, found from the current folder up): the one definition that nbdev_test, the docs and the tools read."
     if settings is None:
         settings = next((p / "settings.ini" for p in [Path.cwd(), *Path.cwd().parents] if (p / "settings.ini").is_file()), None)
-    flags = set()
-    if settings is not None and Path(settings).is_file():
-        c = configparser.ConfigParser(); c.read(settings)
-        flags = set(c["DEFAULT"].get("tst_flags", "").split())
-    return flags - ({"detectron2"} if importlib.util.find_spec("detectron2") else set())
+    if settings is None or not Path(settings).is_file(): return set()
+    c = configparser.ConfigParser(); c.read(settings)
+    return set(c["DEFAULT"].get("tst_flags", "").split())
+
+def unavailable_flags(settings: str | Path | None = None) -> set[str]:
+    "The `tst_flags` of settings.ini whose cells cannot run here: all of them, except `detectron2` when it is installed."
+    return test_flags(settings) - ({"detectron2"} if importlib.util.find_spec("detectron2") else set())
 
 def cell_flags(source: str) -> set[str]:
     "The directive names of a cell (`#| detectron2` -> `{'detectron2'}`; `#| export` -> `{'export'}`)."
