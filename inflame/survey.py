@@ -18,9 +18,9 @@ from . import tiles as T
 __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_table', 'read_xmp', 'Frame', 'read_frame',
            'write_frame', 'FramePose', 'utm_crs', 'frame_pose', 'pixel_to_ground', 'ground_to_pixel', 'footprint',
            'image_gsd', 'gsd_rescale', 'poses_for', 'frame_detections', 'footprint_frame', 'group_transects',
-           'assign_transects', 'searched_area', 'merge_ground', 'transect_counts', 'jolly2', 'correction_factor',
-           'apply_correction', 'estimate_plot', 'survey_estimate', 'read_transect_table', 'study_area_m2',
-           'add_survey_parser', 'cmd_survey_estimate']
+           'assign_transects', 'searched_area', 'merge_ground', 'transect_counts', 'write_frame_detections', 'jolly2',
+           'correction_factor', 'apply_correction', 'estimate_plot', 'survey_estimate', 'read_transect_table',
+           'study_area_m2', 'cmd_survey_counts', 'add_survey_parser', 'cmd_survey_estimate']
 
 # %% ../nbs/05d_survey.ipynb #d60a2f10
 class FrameError(DataError):
@@ -475,6 +475,27 @@ def transect_counts(dets: "geopandas.GeoDataFrame", poses: dict[str, FramePose],
     return pd.DataFrame(rows)
 
 # %% ../nbs/05d_survey.ipynb #176b5c11
+def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
+                           zones: "str | os.PathLike | None" = None, zone_field: str | None = None, score_threshold: float = 0.0,
+                           merge_frames: bool = False, iou_threshold: float = 0.3, **pose_kw) -> dict:
+    "Write the detections of raw-frame `records` as a vector file in map coordinates (their poses' UTM zone unless `to_crs`); returns a summary."
+    out = Path(out); recs = [r for r in records if "error" not in r]
+    poses = poses_for(recs, **pose_kw)
+    df = frame_detections(recs, poses, False, score_threshold)
+    if merge_frames: df = merge_ground(df, iou_threshold)
+    if points and len(df): df = df.set_geometry(df.geometry.centroid)
+    dfo = df.to_crs(to_crs) if to_crs and df.crs is not None else df
+    G.write_vector_file(dfo, out, "detections")
+    if G.VECTOR_SUFFIXES.get(out.suffix.lower()) == "GPKG":
+        fp = footprint_frame(poses); G.write_vector_file(fp.to_crs(to_crs) if to_crs else fp, out, "footprints")
+    per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
+    summary = {"out": str(out), "detections": len(df), "crs": dfo.crs.to_string() if dfo.crs is not None else None,
+               "geometry": "points" if points else "polygons", "frames": len(poses), "per_image": per_image,
+               "gsd_m": {Path(k).name: round(p.gsd, 5) for k, p in poses.items()}}
+    if zones is not None: summary["zones"] = G.zone_counts(df, zones, zone_field).to_dict("records")
+    return summary
+
+# %% ../nbs/05d_survey.ipynb #6bb639b1
 def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, confidence: float = 0.95) -> dict:
     """Jolly's method II (Jolly 1969; Norton-Griffiths 1978) for `counts` y_i on sampling units of `areas` z_i in a study area `study_area` (same unit):
     R = Σy/Σz, Y = Z·R, N = Z/mean(z), Var(Y) = N(N-n)/n·(s_y² - 2R·s_zy + R²·s_z²), CI = Y ± t(n-1)·SE."""
@@ -491,7 +512,7 @@ def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, c
             "R": R, "estimate": Y, "var": var, "se": se, "cv": se / Y if Y else float("nan"), "df": n - 1, "t": t,
             "ci_low": Y - t * se, "ci_high": Y + t * se, "density_se": se / study_area, "confidence": confidence}
 
-# %% ../nbs/05d_survey.ipynb #46f49dbf
+# %% ../nbs/05d_survey.ipynb #52f692c2
 def correction_factor(predicted: Sequence[float], corrected: Sequence[float], frames: int | None = None) -> dict:
     "The detection-bias correction c = Σcorrected/Σpredicted over audited frames, with its ratio-estimator variance (fpc with `frames` in the survey)."
     x, w = np.asarray(predicted, np.float64), np.asarray(corrected, np.float64); m = len(x)
@@ -508,7 +529,7 @@ def apply_correction(est: dict, corr: dict) -> dict:
     return {**est, "estimate": Yc, "var": var, "se": se, "cv": se / Yc if Yc else float("nan"), "ci_low": Yc - est["t"] * se,
             "ci_high": Yc + est["t"] * se, "R": est["R"] * c, "density_se": se / est["study_area"], "correction": c, "correction_se": corr["se"]}
 
-# %% ../nbs/05d_survey.ipynb #c7aa858b
+# %% ../nbs/05d_survey.ipynb #df2200bd
 ESTIMATE_COLUMNS = ["label", "transects", "units_N", "counted", "searched_km2", "study_km2", "density_km2", "density_se_km2",
                     "estimate", "se", "cv_pct", "ci_low", "ci_high", "correction", "correction_se", "audit_frames"]
 
@@ -530,7 +551,7 @@ def _estimate_row(label: str, e: dict, corr: dict | None) -> dict:
             "correction": r(corr["correction"] if corr else 1.0, 4), "correction_se": r(corr["se"] if corr else 0.0, 4),
             "audit_frames": corr["frames"] if corr else 0}
 
-# %% ../nbs/05d_survey.ipynb #0b8a7949
+# %% ../nbs/05d_survey.ipynb #0186cb0e
 def estimate_plot(table: "pandas.DataFrame", estimates: "pandas.DataFrame", path: str | os.PathLike, dpi: int = 72) -> Path:
     "A PNG: density per transect and class (left), each class's estimate with its confidence interval (right)."
     import matplotlib; matplotlib.use("Agg", force=False)
@@ -573,7 +594,7 @@ def survey_estimate(table: "pandas.DataFrame", study_area_m2: float, audit: "pan
         estimate_plot(table, est, out / "estimate.png")
     return est
 
-# %% ../nbs/05d_survey.ipynb #afde90df
+# %% ../nbs/05d_survey.ipynb #b47021d4
 def _read_table(path: str | os.PathLike) -> "pandas.DataFrame":
     import pandas as pd
     try: return pd.read_csv(path)
@@ -626,10 +647,32 @@ def study_area_m2(value: str | float | os.PathLike) -> float:
     if not Path(s).is_file(): raise DataError(f"study area {s!r}: expected a number of km² or a vector file of the study area")
     return _vector_areas(s, None)
 
-# %% ../nbs/05d_survey.ipynb #f49ba905
+# %% ../nbs/05d_survey.ipynb #4e0b98b9
+def _read_records(path: str | os.PathLike) -> list[dict]:
+    import json
+    from inflame.core import read_jsonl
+    text = Path(path).read_text(encoding="utf-8")
+    try: recs = json.loads(text); return recs if isinstance(recs, list) else [recs]
+    except json.JSONDecodeError: return read_jsonl(path)
+
+def cmd_survey_counts(args) -> int:
+    "Count animals per transect from the predictions of raw survey frames: poses from their metadata, transects from the track (or a layer), areas from the union of footprints, each animal once; writes a counts CSV for `survey estimate`."
+    recs = [r for r in _read_records(args.predictions) if "error" not in r]
+    if not recs: raise DataError(f"{args.predictions}: no prediction records")
+    kw = {"cameras": read_camera_table(args.cameras) if args.cameras else None, "altitude": args.altitude, "dem": args.dem,
+          "pitch_tolerance": args.pitch_tolerance}
+    poses = poses_for(recs, **kw)
+    lines = assign_transects(poses, args.transects, args.transect_field) if args.transects else group_transects(poses, args.max_turn, args.max_gap_s)
+    dets = frame_detections(recs, poses, score_threshold=args.score_threshold)
+    table = transect_counts(dets, poses, lines, iou_threshold=args.iou_threshold)
+    with atomic_open(args.out) as f: table.to_csv(f, index=False)
+    if args.footprints: G.write_vector_file(footprint_frame(poses, lines), args.footprints, "footprints")
+    print(table.to_string(index=False)); print(f"written: {args.out} ({len(poses)} frames, {len(table)} transects)")
+    return 0
+
 def add_survey_parser(subparsers) -> argparse.ArgumentParser:
-    "Add `survey estimate` to an argparse `subparsers` (the `inflame` command's)."
-    sv = subparsers.add_parser("survey", help="aerial surveys: population estimate from transect counts (Jolly II)", description=cmd_survey_estimate.__doc__)
+    "Add `survey estimate` and `survey counts` to an argparse `subparsers` (the `inflame` command's)."
+    sv = subparsers.add_parser("survey", help="aerial surveys from raw frames: counts per transect, population estimate (Jolly II)", description=cmd_survey_estimate.__doc__)
     ss = sv.add_subparsers(dest="survey_command", required=True, metavar="SURVEY_COMMAND")
     e = ss.add_parser("estimate", help="population estimate, SE and CI per class from counts per transect (Jolly's method II)", description=cmd_survey_estimate.__doc__)
     e.add_argument("--counts", required=True, metavar="CSV", help="counts: transect,area_m2,<class>... or transect,label,count rows (per frame too)")
@@ -640,6 +683,21 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     e.add_argument("--confidence", type=float, default=0.95, help="confidence level of the interval (default 0.95)")
     e.add_argument("--out", metavar="DIR", help="write estimate.csv, estimate.json and estimate.png here")
     e.set_defaults(func=cmd_survey_estimate)
+    c = ss.add_parser("counts", help="counts per transect from the predictions of raw frames (poses, transects, searched areas, each animal once)", description=cmd_survey_counts.__doc__)
+    c.add_argument("predictions", metavar="PREDICTIONS", help="predict output (JSON / JSON Lines) on raw survey frames")
+    c.add_argument("--out", required=True, metavar="CSV", help="the counts table: transect,frames,area_m2,<class>... (input of survey estimate)")
+    c.add_argument("--cameras", metavar="CSV", help="camera table: model,sensor_width_mm,sensor_height_mm[,width,height]")
+    c.add_argument("--altitude", type=float, metavar="M", help="height above ground in metres (overrides the metadata)")
+    c.add_argument("--dem", metavar="FILE", help="a DEM raster: height above ground = absolute altitude - terrain height")
+    c.add_argument("--pitch-tolerance", type=float, default=5.0, metavar="DEG", help="accept frames this close to nadir (default 5)")
+    c.add_argument("--transects", metavar="FILE", help="a transect layer (lines or polygons) instead of flight lines from the track")
+    c.add_argument("--transect-field", metavar="NAME", help="the transect layer's name field (default: transect, name or id)")
+    c.add_argument("--max-turn", type=float, default=30.0, metavar="DEG", help="a new flight line where the heading turns more (default 30)")
+    c.add_argument("--max-gap-s", type=float, metavar="S", help="a new flight line after a longer gap between frames")
+    c.add_argument("--iou-threshold", type=float, default=0.3, help="ground IoU at which detections of neighbouring frames are one animal (default 0.3)")
+    c.add_argument("--score-threshold", type=float, default=0.0, help="ignore detections below this score")
+    c.add_argument("--footprints", metavar="FILE", help="also write the frame footprints (with their transect) as a vector file")
+    c.set_defaults(func=cmd_survey_counts)
     return sv
 
 def cmd_survey_estimate(args) -> int:
