@@ -16,33 +16,13 @@ from .formats import FORMATS, VECTOR_SUFFIXES, coco_boxes, coco_from_boxes, dete
 from . import tiles as T
 
 # %% auto #0
-__all__ = ['make_geotiff', 'raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file',
-           'write_vector', 'read_vector', 'read_annotations', 'convert', 'detection_frame', 'zone_counts',
-           'write_detections', 'merge_across_images', 'merged_frame', 'survey_split', 'apply_splits', 'count_errors',
-           'count_plot', 'box_precision_recall', 'image_counts', 'evaluate_survey']
+__all__ = ['raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file', 'write_vector', 'read_vector',
+           'read_annotations', 'convert', 'detection_frame', 'zone_counts', 'write_detections', 'merge_across_images',
+           'merged_frame', 'survey_split', 'apply_splits', 'count_errors', 'count_plot', 'box_precision_recall',
+           'image_counts', 'evaluate_survey']
 
 # %% ../nbs/05a_geo.ipynb #f491122d
-from .tiles import GeoRaster, _rasterio   # the GDAL reader lives in tiles (sliced prediction opens rasters with it)
-
-# %% ../nbs/05a_geo.ipynb #29769715
-def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, bands: int = 3, dtype: str = "uint8",
-                 origin: tuple[float, float] = (400000.0, 3285000.0), res: float = 0.5, crs: str | None = "EPSG:32617",
-                 objects: Sequence[tuple[float, float, float, float]] = (), nodata: float | None = None, seed: int = 0,
-                 tiled: bool = True, compress: str = "deflate") -> Path:
-    "Write a small test GeoTIFF: noise background, bright boxes at pixel `objects` (x0, y0, x1, y1), north-up at `origin` (map x, y of the top left)."
-    rio = _rasterio(); from rasterio.transform import from_origin
-    rng = np.random.default_rng(seed); top = {"uint8": 255, "uint16": 4000, "float32": 1.0}[dtype]
-    a = (rng.random((bands, height, width)) * 0.3 * top).astype(dtype)
-    for x0, y0, x1, y1 in objects: a[:, int(y0):int(y1), int(x0):int(x1)] = np.asarray(0.9 * top).astype(dtype)
-    prof = dict(driver="GTiff", width=width, height=height, count=bands, dtype=dtype, compress=compress,
-                transform=from_origin(*origin, res, res) if crs else rio.transform.Affine.identity(), crs=crs)
-    if tiled and width >= 16 and height >= 16: prof.update(tiled=True, blockxsize=16 * (min(width, 256) // 16), blockysize=16 * (min(height, 256) // 16))
-    if nodata is not None: prof["nodata"] = nodata
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")      # NotGeoreferencedWarning for crs=None
-        with rio.open(path, "w", **prof) as d: d.write(a)
-    return path
+from .raster import GeoRaster, _rasterio, make_geotiff   # the GDAL reader, and a test GeoTIFF writer
 
 # %% ../nbs/05a_geo.ipynb #4569ab53
 def raster_geo(path: str | os.PathLike) -> dict:
