@@ -17,10 +17,11 @@ from . import tiles as T
 # %% auto #0
 __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_table', 'read_xmp', 'Frame', 'read_frame',
            'write_frame', 'FramePose', 'utm_crs', 'frame_pose', 'pixel_to_ground', 'ground_to_pixel', 'footprint',
-           'image_gsd', 'gsd_rescale', 'poses_for', 'frame_detections', 'footprint_frame', 'group_transects',
-           'assign_transects', 'searched_area', 'merge_ground', 'transect_counts', 'write_frame_detections', 'jolly2',
-           'correction_factor', 'apply_correction', 'estimate_plot', 'survey_estimate', 'read_transect_table',
-           'study_area_m2', 'cmd_survey_counts', 'add_survey_parser', 'cmd_survey_estimate']
+           'image_gsd', 'gsd_rescale', 'dataset_gsd', 'poses_for', 'frame_detections', 'footprint_frame',
+           'group_transects', 'assign_transects', 'searched_area', 'merge_ground', 'transect_counts',
+           'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'estimate_plot',
+           'survey_estimate', 'read_transect_table', 'study_area_m2', 'cmd_survey_counts', 'add_survey_parser',
+           'cmd_survey_estimate']
 
 # %% ../nbs/05d_survey.ipynb #d60a2f10
 class FrameError(DataError):
@@ -359,7 +360,16 @@ def gsd_rescale(model_gsd: float | None, image_gsd: float | None, warn_ratio: fl
     if max(f, 1 / f) > warn_ratio: msg += f" (more than {warn_ratio:g}x apart: expect lower accuracy)"
     return f, msg
 
-# %% ../nbs/05d_survey.ipynb #b21b01b6
+# %% ../nbs/05d_survey.ipynb #09ebc9e4
+def dataset_gsd(images: Sequence[str | os.PathLike], sample: int = 20, **pose_kw) -> float | None:
+    "The median GSD (m/px) of up to `sample` of `images` (evenly spread) whose GSD is known; None when none is (what a model records as its training GSD)."
+    imgs = list(images)
+    if not imgs: return None
+    step = max(1, len(imgs) // sample)
+    v = [g for g in (image_gsd(p, **pose_kw) for p in imgs[::step][:sample]) if g]
+    return float(np.median(v)) if v else None
+
+# %% ../nbs/05d_survey.ipynb #bae53237
 def poses_for(records_or_paths: Sequence, crs: str | None = None, **pose_kw) -> dict[str, FramePose]:
     "The `FramePose` of each record's image (or path), in one CRS (the first frame's UTM zone unless `crs`)."
     out = {}
@@ -397,7 +407,7 @@ def footprint_frame(poses: dict[str, FramePose], transects: Sequence | None = No
             for p, t in zip(ps, tr)]
     return G.vector_frame(rows, [footprint(p) for p in ps], ps[0].crs if ps else None)
 
-# %% ../nbs/05d_survey.ipynb #d54ce6d9
+# %% ../nbs/05d_survey.ipynb #b16386f4
 def _when(p: FramePose) -> float | None:
     return datetime.datetime.fromisoformat(p.frame.time).timestamp() if p.frame.time else None
 
@@ -439,7 +449,7 @@ def searched_area(poses: dict[str, FramePose], transects: Sequence) -> dict:
         if t is not None: per.setdefault(t, []).append(footprint(p))
     return {t: {"area_m2": float(shapely.union_all(fs).area), "frames": len(fs), "geometry": shapely.union_all(fs)} for t, fs in per.items()}
 
-# %% ../nbs/05d_survey.ipynb #3bef4bdb
+# %% ../nbs/05d_survey.ipynb #c994c3ab
 def merge_ground(dets: "geopandas.GeoDataFrame", iou_threshold: float = 0.3, distance: float | None = None) -> "geopandas.GeoDataFrame":
     "`dets` (a `frame_detections` frame, polygons) with duplicates across frames removed; keeps the highest score of each cluster."
     import shapely
@@ -474,7 +484,7 @@ def transect_counts(dets: "geopandas.GeoDataFrame", poses: dict[str, FramePose],
         rows.append({"transect": t, "frames": a["frames"], "area_m2": round(a["area_m2"], 3), **{l: int((sub["label"] == l).sum()) for l in labels}})
     return pd.DataFrame(rows)
 
-# %% ../nbs/05d_survey.ipynb #176b5c11
+# %% ../nbs/05d_survey.ipynb #7766a9cd
 def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                            zones: "str | os.PathLike | None" = None, zone_field: str | None = None, score_threshold: float = 0.0,
                            merge_frames: bool = False, iou_threshold: float = 0.3, **pose_kw) -> dict:
@@ -495,7 +505,7 @@ def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, poin
     if zones is not None: summary["zones"] = G.zone_counts(df, zones, zone_field).to_dict("records")
     return summary
 
-# %% ../nbs/05d_survey.ipynb #6bb639b1
+# %% ../nbs/05d_survey.ipynb #74efb094
 def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, confidence: float = 0.95) -> dict:
     """Jolly's method II (Jolly 1969; Norton-Griffiths 1978) for `counts` y_i on sampling units of `areas` z_i in a study area `study_area` (same unit):
     R = Σy/Σz, Y = Z·R, N = Z/mean(z), Var(Y) = N(N-n)/n·(s_y² - 2R·s_zy + R²·s_z²), CI = Y ± t(n-1)·SE."""
@@ -512,7 +522,7 @@ def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, c
             "R": R, "estimate": Y, "var": var, "se": se, "cv": se / Y if Y else float("nan"), "df": n - 1, "t": t,
             "ci_low": Y - t * se, "ci_high": Y + t * se, "density_se": se / study_area, "confidence": confidence}
 
-# %% ../nbs/05d_survey.ipynb #52f692c2
+# %% ../nbs/05d_survey.ipynb #c7aa858b
 def correction_factor(predicted: Sequence[float], corrected: Sequence[float], frames: int | None = None) -> dict:
     "The detection-bias correction c = Σcorrected/Σpredicted over audited frames, with its ratio-estimator variance (fpc with `frames` in the survey)."
     x, w = np.asarray(predicted, np.float64), np.asarray(corrected, np.float64); m = len(x)
@@ -529,7 +539,7 @@ def apply_correction(est: dict, corr: dict) -> dict:
     return {**est, "estimate": Yc, "var": var, "se": se, "cv": se / Yc if Yc else float("nan"), "ci_low": Yc - est["t"] * se,
             "ci_high": Yc + est["t"] * se, "R": est["R"] * c, "density_se": se / est["study_area"], "correction": c, "correction_se": corr["se"]}
 
-# %% ../nbs/05d_survey.ipynb #df2200bd
+# %% ../nbs/05d_survey.ipynb #0186cb0e
 ESTIMATE_COLUMNS = ["label", "transects", "units_N", "counted", "searched_km2", "study_km2", "density_km2", "density_se_km2",
                     "estimate", "se", "cv_pct", "ci_low", "ci_high", "correction", "correction_se", "audit_frames"]
 
@@ -551,7 +561,7 @@ def _estimate_row(label: str, e: dict, corr: dict | None) -> dict:
             "correction": r(corr["correction"] if corr else 1.0, 4), "correction_se": r(corr["se"] if corr else 0.0, 4),
             "audit_frames": corr["frames"] if corr else 0}
 
-# %% ../nbs/05d_survey.ipynb #0186cb0e
+# %% ../nbs/05d_survey.ipynb #afde90df
 def estimate_plot(table: "pandas.DataFrame", estimates: "pandas.DataFrame", path: str | os.PathLike, dpi: int = 72) -> Path:
     "A PNG: density per transect and class (left), each class's estimate with its confidence interval (right)."
     import matplotlib; matplotlib.use("Agg", force=False)
@@ -594,7 +604,7 @@ def survey_estimate(table: "pandas.DataFrame", study_area_m2: float, audit: "pan
         estimate_plot(table, est, out / "estimate.png")
     return est
 
-# %% ../nbs/05d_survey.ipynb #b47021d4
+# %% ../nbs/05d_survey.ipynb #4e0b98b9
 def _read_table(path: str | os.PathLike) -> "pandas.DataFrame":
     import pandas as pd
     try: return pd.read_csv(path)
@@ -647,7 +657,7 @@ def study_area_m2(value: str | float | os.PathLike) -> float:
     if not Path(s).is_file(): raise DataError(f"study area {s!r}: expected a number of km² or a vector file of the study area")
     return _vector_areas(s, None)
 
-# %% ../nbs/05d_survey.ipynb #4e0b98b9
+# %% ../nbs/05d_survey.ipynb #23dbaae8
 def _read_records(path: str | os.PathLike) -> list[dict]:
     import json
     from inflame.core import read_jsonl
