@@ -34,9 +34,9 @@ demo: $(STAMP)     ## run the main job on the embedded demo data
 test: $(DEVSTAMP)  ## export/clean/README checks, every notebook, pytest; ends with "N passed, M failed"
 	$(BIN)/python tools/run_tests.py
 
-outputs: $(DEVSTAMP)  ## run every notebook, write its outputs into it (small, clean; 2 at a time, ~15 min); then check them
-	$(BIN)/python tools/outputs.py --workers 2
-	$(BIN)/python tools/check_outputs.py
+outputs: $(DEVSTAMP)  ## run every notebook (or NB="nbs/05_tiles.ipynb ..."), write its outputs into it, small and clean (2 at a time, ~15 min); check them
+	$(BIN)/python tools/outputs.py --workers 2 $(NB)
+	$(BIN)/python tools/check_outputs.py $(NB)
 
 export: $(DEVSTAMP)  ## notebooks -> inflame/ and README.md
 	$(BIN)/nbdev_export

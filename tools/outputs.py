@@ -8,12 +8,14 @@ The outputs are cleaned as the web pages are (tools/docsite.py: stderr and progr
 neutral) and made small: plots at a low dpi, images as PNG only (shrunk when big), no widget state, no execution
 counts or metadata, so that `nbdev_clean` afterwards leaves the file unchanged. Only the cells' outputs change.
 
-  python tools/outputs.py [--workers N] [--dpi D] [NB.ipynb ...]
+  python tools/outputs.py [--workers N] [--dpi D] [--no-exec] [NB.ipynb ...]
+
+`--no-exec` does not run the notebooks: it cleans the outputs they have (saved from Jupyter, say) the same way.
 
 With no notebook named, every notebook in nbs/ (2 at a time, the slowest first by the last run's timings, kept in
 build/outputs-times.json). `tools/check_outputs.py` checks the result (`make test` runs it)."""
 from __future__ import annotations
-import base64, io, json, os, subprocess, sys, time
+import base64, io, json, os, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -42,6 +44,13 @@ def as_png(o: dict) -> None:
             d["image/png"] = base64.b64encode(buf.getvalue()).decode()
         del d[k]
 
+def is_empty(o: dict) -> bool:
+    "A display that shows nothing: an emptied progress bar (`HTML('')`, `<div></div>`), its text only `<IPython.core.display.HTML object>`."
+    if o.get("output_type") != "display_data" or any(k.startswith("image/") for k in o.get("data", {})): return False
+    txt = " ".join("".join(v) for k, v in o["data"].items() if k.startswith("text/"))
+    txt = re.sub(r"<IPython\.core\.display\.\w+ object>|<[^>]*>|```\w*", "", txt)
+    return not txt.strip()
+
 def small_outputs(cell, max_png: int) -> list:
     "The cell's outputs made small for committing: known mime types only, PNG only (over `max_png` bytes: at most 720 px wide, 256 colours), no metadata."
     keep = []
@@ -49,7 +58,7 @@ def small_outputs(cell, max_png: int) -> list:
         if o.get("output_type") in ("display_data", "execute_result"):
             as_png(o)
             o["data"] = {k: v for k, v in o["data"].items() if k in KEEP}
-            if not o["data"]: continue
+            if not o["data"] or is_empty(o): continue
             if "image/png" in o["data"]:
                 o["data"]["image/png"] = S.shrink_png("".join(o["data"]["image/png"]).replace("\n", ""), max_bytes=max_png, max_width=720, palette=True)
             o["metadata"] = {}
@@ -58,8 +67,8 @@ def small_outputs(cell, max_png: int) -> list:
         keep.append(o)
     return keep
 
-def run_one(path: Path, dpi: int = 60, max_png: int = 12_000) -> str:
-    "Execute `path` and write its cleaned outputs into it; returns a one-line summary."
+def run_one(path: Path, dpi: int = 60, max_png: int = 12_000, execute: bool = True) -> str:
+    "Execute `path` and write its cleaned outputs into it (not `execute`: clean the outputs it has); returns a one-line summary."
     import nbformat
     from build_docs import flagged, run_nb, skip_flags
     t0 = time.time()
@@ -68,9 +77,10 @@ def run_one(path: Path, dpi: int = 60, max_png: int = 12_000) -> str:
     flags, skipped = skip_flags(), 0
     for c in nb.cells:
         if flagged(c, flags): c.metadata.setdefault("tags", []).append(SKIP_TAG); skipped += 1
-    nb.cells.insert(0, nbformat.v4.new_code_cell(setup_code(dpi)))
-    run_nb(nb, path)
-    nb.cells.pop(0)
+    if execute:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(setup_code(dpi)))
+        run_nb(nb, path)
+        nb.cells.pop(0)
     counts = S.clean_outputs(nb)            # stderr, progress bars, machine paths, big images (as on the web pages)
     n_out = 0
     for o, c in zip(orig.cells, nb.cells):
@@ -100,7 +110,7 @@ def main(argv: list[str]) -> int:
     opt = lambda name, default: type(default)(argv[argv.index(name) + 1]) if name in argv else default
     workers, dpi = opt("--workers", 2), opt("--dpi", 60)
     if "--one" in argv:                                     # a worker: one notebook in this process
-        try: print(run_one(Path(argv[argv.index("--one") + 1]).resolve(), dpi), flush=True); return 0
+        try: print(run_one(Path(argv[argv.index("--one") + 1]).resolve(), dpi, execute="--no-exec" not in argv), flush=True); return 0
         except SystemExit as e: print(f"FAILED {e}", flush=True); return 1
     vals = {argv[i + 1] for i, a in enumerate(argv) if a in ("--workers", "--dpi")}
     named = [Path(a).resolve() for a in argv if a.endswith(".ipynb") and a not in vals]
@@ -110,13 +120,15 @@ def main(argv: list[str]) -> int:
     t0, secs, failed = time.time(), {}, []
     def one(p: Path):
         t = time.time()
-        r = subprocess.run([sys.executable, __file__, "--one", str(p), "--dpi", str(dpi)], cwd=ROOT, env=env, capture_output=True, text=True)
+        r = subprocess.run([sys.executable, __file__, "--one", str(p), "--dpi", str(dpi)] + (["--no-exec"] if "--no-exec" in argv else []),
+                           cwd=ROOT, env=env, capture_output=True, text=True)
         secs[p.name] = round(time.time() - t)
         out = (r.stdout.strip() or r.stderr.strip()[-3000:])
         if r.returncode: failed.append(p.name); out = out if out.startswith("FAILED") else f"FAILED {p.name}:\n{out}"
         print(out, flush=True)
     with ThreadPoolExecutor(workers) as ex: list(ex.map(one, order(nbs)))
     try:
+        if "--no-exec" in argv: raise OSError("no timings without running")
         TIMES.parent.mkdir(exist_ok=True)
         old = json.loads(TIMES.read_text()) if TIMES.exists() else {}
         TIMES.write_text(json.dumps({**old, **secs}, indent=1, sort_keys=True))
