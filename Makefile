@@ -7,7 +7,7 @@ STAMP := $(VENV)/.inflame-installed
 DEVSTAMP := $(VENV)/.inflame-dev-installed
 DEPS := settings.ini setup.py constraints.txt
 
-.PHONY: help demo test lab docs docscheck export clean readme install dev bench outputs
+.PHONY: help demo test lab docs docscheck export clean readme install dev bench outputs shot
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
@@ -47,6 +47,9 @@ readme: $(DEVSTAMP)  ## README.md from nbs/index.ipynb (offline, no Quarto)
 
 docs: $(DEVSTAMP)  ## docs site: nbdev/Quarto where quarto is on PATH, else an offline HTML site in _docs/
 	$(BIN)/python tools/build_docs.py
+
+shot: $(DEVSTAMP)  ## screenshot of a page (PAGE=05_tiles) of the site built from the committed outputs alone: build/shots/
+	$(BIN)/python tools/check_docs.py build/site --build --shot $(or $(PAGE),05_tiles) --shots build/shots
 
 docscheck: $(DEVSTAMP)  ## check the built _docs/ site: links, images, sidebar, search (and in chromium, if installed)
 	$(BIN)/python tools/check_docs.py _docs --browser

@@ -28,10 +28,9 @@ KEEP = ("image/png", "text/plain", "text/html", "text/markdown", "text/latex", "
 SKIP_TAG = "skip-execution"                     # nbclient does not run a cell with this tag
 
 def setup_code(dpi: int) -> str:
-    "Run before the notebook's first cell: inline plots as PNG at `dpi`, whatever the notebook imports later."
-    rc = {"figure.dpi": dpi, "savefig.dpi": dpi}
-    return (f"%config InlineBackend.figure_formats = ['png']\n%config InlineBackend.rc = {rc!r}\n"
-            f"import matplotlib as _mpl; _mpl.rcParams.update({rc!r}); del _mpl\n")
+    "Run before the notebook's first cell: inline plots as PNG at `dpi` (the displayed image only; files that the code saves are as they were)."
+    return ("%config InlineBackend.figure_formats = ['png']\n"
+            f"%config InlineBackend.print_figure_kwargs = {{'bbox_inches': 'tight', 'dpi': {dpi}}}\n")
 
 def as_png(o: dict) -> None:
     "Keep an output's image as PNG only: a JPEG or GIF alone is converted, other image types (SVG, PDF) are dropped when a PNG exists."
@@ -67,7 +66,7 @@ def small_outputs(cell, max_png: int) -> list:
         keep.append(o)
     return keep
 
-def run_one(path: Path, dpi: int = 60, max_png: int = 12_000, execute: bool = True) -> str:
+def run_one(path: Path, dpi: int = 72, max_png: int = 12_000, execute: bool = True) -> str:
     "Execute `path` and write its cleaned outputs into it (not `execute`: clean the outputs it has); returns a one-line summary."
     import nbformat
     from build_docs import flagged, run_nb, skip_flags
@@ -108,7 +107,7 @@ def order(nbs: list[Path]) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     opt = lambda name, default: type(default)(argv[argv.index(name) + 1]) if name in argv else default
-    workers, dpi = opt("--workers", 2), opt("--dpi", 60)
+    workers, dpi = opt("--workers", 2), opt("--dpi", 72)
     if "--one" in argv:                                     # a worker: one notebook in this process
         try: print(run_one(Path(argv[argv.index("--one") + 1]).resolve(), dpi, execute="--no-exec" not in argv), flush=True); return 0
         except SystemExit as e: print(f"FAILED {e}", flush=True); return 1
