@@ -1,5 +1,5 @@
-"""Peak memory of reading a GeoTIFF tile by tile through GDAL (inflame.geo.GeoRaster), at 1x and 4x the image area,
-and GDAL windowed reads vs inflame's own PNG band streaming (tiles.Raster) on the same PNG.
+"""Peak memory of reading a GeoTIFF tile by tile through GDAL (inflame.raster.GeoRaster), at 1x and 4x the image area,
+and GDAL windowed reads vs inflame's own PNG band streaming (raster.Raster) on the same PNG.
 
     .venv/bin/python bench/geo_memory.py [--side 5000] [--tile 1024]
 
@@ -15,7 +15,7 @@ from pathlib import Path
 def child(path, tile, reader):
     import numpy as np, rasterio  # noqa: F401
     from inflame import tiles as T
-    from inflame.geo import GeoRaster
+    from inflame.raster import GeoRaster, Raster
     import threading
     rss = lambda: int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     base = rss(); peak = [base]; stop = threading.Event()
@@ -23,7 +23,7 @@ def child(path, tile, reader):
         while not stop.is_set(): peak[0] = max(peak[0], rss()); time.sleep(0.002)
     th = threading.Thread(target=sample, daemon=True); th.start()
     t = time.perf_counter()
-    r = GeoRaster(path, allow_large=True) if reader == "gdal" else T.Raster(path, allow_large=True)
+    r = GeoRaster(path, allow_large=True) if reader == "gdal" else Raster(path, allow_large=True)
     n = s = 0
     for _, a in r.tiles(T.tile_grid(r.width, r.height, tile, 0.2)): n += 1; s += int(a[0, 0, 0])
     secs = time.perf_counter() - t; stop.set(); th.join()
@@ -56,7 +56,7 @@ def main():
     if png.is_file():
         for reader in ("png", "gdal"):
             r = min((run(png, 512, reader) for _ in range(3)), key=lambda r: r["seconds"])
-            print(f"{png.name} 2299x2472, tiles of 512: {'PNG streaming (tiles.Raster)' if reader == 'png' else 'GDAL windows (geo.GeoRaster)'}: "
+            print(f"{png.name} 2299x2472, tiles of 512: {'PNG streaming (tiles.Raster)' if reader == 'png' else 'GDAL windows (raster.GeoRaster)'}: "
                   f"{r['mp_per_s']} MP/s, peak +{r['peak_mb']} MB")
 
 if __name__ == "__main__": main()

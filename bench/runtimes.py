@@ -52,7 +52,8 @@ def worker(a) -> dict:
     from inflame import data as D
     from inflame.detect import predict_images
     from inflame.export import load_runtime
-    from inflame.tiles import _inputs, open_raster, sliced_predict, tile_grid
+    from inflame.raster import open_raster
+    from inflame.tiles import _inputs, sliced_predict, tile_grid
     if a.threads: torch.set_num_threads(a.threads)
     runtime, precision = RUNTIMES[a.worker]
     model, meta = load_runtime(a.model, runtime, a.device)

@@ -53,7 +53,7 @@ def _patches(rng, n=12, size=500):
 
 def write_scene(path: Path, width: int, height: int, seed: int = 0, jpeg: Path | None = None) -> Path:
     "Write the scene as an RGB PNG row band by row band (bounded memory); optionally also as a JPEG (needs the whole image)."
-    from inflame.tiles import _png_chunk, _PNG_SIG
+    from inflame.raster import _png_chunk, _PNG_SIG
     rng = np.random.default_rng(seed); P = _patches(rng); ps = P[0].shape[0]
     grid = rng.integers(0, len(P), (height // ps + 1, width // ps + 1))
     z = zlib.compressobj(6)
@@ -85,7 +85,8 @@ def build_model(num_classes: int = 3):
 def make_weights(image: Path, out: Path) -> Path:
     "Random weights (seed 0) with batch-norm statistics calibrated on crops of `image`: outputs then depend on the pixels."
     import torch
-    from inflame.tiles import Raster, tile_grid
+    from inflame.raster import Raster
+    from inflame.tiles import tile_grid
     m = build_model()
     r = Raster(image, allow_large=True)
     crops = [torch.from_numpy(np.ascontiguousarray(t)).permute(2, 0, 1).float() / 255
