@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_serve.ipynb #b4baaa46
 from __future__ import annotations
-import argparse, asyncio, contextlib, dataclasses, io, ipaddress, json, os, socket, tempfile, threading, time
+import asyncio, contextlib, dataclasses, io, ipaddress, json, os, socket, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -14,14 +14,14 @@ from typing import Any, Callable, Coroutine, Sequence
 from PIL import Image, ImageOps
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from .core import ConfigError, DataError, InflameError, TilesConfig, config_from_dict, get_logger
+from .core import ConfigError, DataError, InflameError, get_logger
 from . import data as D
 from .tasks import Predictor, read_model
 
 # %% auto #0
 __all__ = ['MAX_UPLOAD_PIXELS', 'LOOPBACK_HOSTS', 'ServedModel', 'UploadError', 'safe_name', 'Upload', 'read_upload', 'Batcher',
            'run_async', 'ResultsBrowser', 'is_loopback', 'host_name', 'HostCheck', 'default_max_batch', 'ServeConfig',
-           'create_app', 'free_port', 'ServerThread', 'serve', 'cli_serve', 'load_test']
+           'create_app', 'free_port', 'ServerThread', 'serve', 'load_test']
 
 # %% ../nbs/08_serve.ipynb #d4583ec9
 class ServedModel:
@@ -749,16 +749,6 @@ def serve(model_dir: str | os.PathLike | None = None, cfg: ServeConfig | None = 
     log.info(f"inflame serve: {what} on http://{'[' + host + ']' if ':' in host else host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level=log_level, limit_concurrency=max_concurrency, timeout_keep_alive=5,
                 server_header=False)
-
-# %% ../nbs/08_serve.ipynb #4be3eb74
-def cli_serve(args: argparse.Namespace) -> int:
-    "Run `inflame serve` with the arguments parsed by `inflame.cli`'s parser; returns 0 when the service stops."
-    cfg = ServeConfig(trust=args.trust, device=args.device, precision=args.precision, runtime=getattr(args, "runtime", None) or "torch",
-                      max_upload_mb=args.max_upload_mb, max_pixels=MAX_UPLOAD_PIXELS if args.max_pixels is None else args.max_pixels,
-                      batch_window_ms=args.batch_window_ms, max_batch=args.max_batch, tile_above=args.tile_above,
-                      results=args.results, image_root=args.images)
-    serve(args.model, cfg, host=args.host, port=args.port, log_level=args.log_level)
-    return 0
 
 # %% ../nbs/08_serve.ipynb #a6e92673
 def load_test(url: str, images: Sequence[tuple[str, bytes]], n: int = 200, concurrency: int = 8, timeout: float = 120.0,

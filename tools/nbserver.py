@@ -3,7 +3,7 @@
 `JupyterServer` starts `python -m jupyterlab` on 127.0.0.1 (a free port, a random token, its own runtime folder);
 `run_notebook_on_server` opens a session through the server's REST API (so the kernel starts in the notebook's folder)
 and sends each code cell over the kernel's websocket, failing with the cell's error when a cell fails. Cells that
-`nbdev_test` skips (`#| eval: false`, and the flags `slow`, `gpu`, `detectron2` unless asked for) are skipped too.
+`nbdev_test` skips (`#| eval: false`, and the `tst_flags` of settings.ini unless asked for) are skipped too.
 
 Used by nbs/08_serve.ipynb (its JupyterLab check):
 
@@ -14,6 +14,7 @@ import asyncio, json, os, secrets, shutil, subprocess, sys, tempfile, time, urll
 from pathlib import Path
 from typing import Sequence
 from inflame.core import InflameError
+from inflame.docs import test_flags
 from inflame.serve import free_port, run_async
 
 __all__ = ["JupyterServer", "run_cells_on_server", "run_notebook_on_server"]
@@ -80,8 +81,8 @@ class JupyterServer:
 
 
 def _cell_skipped(src: str, flags: Sequence[str]) -> bool:
-    "nbdev_test's rule: skip `#| eval: false` cells and cells flagged with a test flag not asked for."
-    skip = {"slow", "gpu", "detectron2"} - set(flags)
+    "nbdev_test's rule: skip `#| eval: false` cells and cells flagged with a test flag (settings.ini's `tst_flags`) not asked for."
+    skip = test_flags(Path(__file__).resolve().parents[1] / "settings.ini") - set(flags)
     for line in src.splitlines():
         s = line.strip()
         if not s.startswith("#|"):
