@@ -4,7 +4,7 @@
 
 # %% ../nbs/05e_points.ipynb #8ce70767
 from __future__ import annotations
-import csv, json, math, os, uuid
+import json, os, uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Sequence

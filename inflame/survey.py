@@ -4,15 +4,12 @@
 
 # %% ../nbs/05d_survey.ipynb #bea0e3a3
 from __future__ import annotations
-import argparse, csv, datetime, math, os, re, warnings
+import argparse, csv, datetime, math, os, re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
-import numpy as np
-from PIL import Image, ExifTags
-from .core import DataError, atomic_open, atomic_write, write_json
-from . import geo as G
-from . import tiles as T
+from typing import Sequence
+from .core import DataError, atomic_open, write_json
+# numpy, Pillow, pyproj, shapely, geopandas and inflame.geo load inside the functions: `inflame --help` stays fast
 
 # %% auto #0
 __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_table', 'read_xmp', 'Frame', 'read_frame',
@@ -72,6 +69,7 @@ def _xmp_packet(im: Image.Image, path: Path) -> str:
 
 def read_xmp(path: str | os.PathLike) -> dict[str, str]:
     "The `drone-dji:` values of an image's XMP packet (written as attributes or as elements), by their local names."
+    from PIL import Image
     path = Path(path)
     with Image.open(path) as im: text = _xmp_packet(im, path)
     out = {m[1]: m[2] for m in re.finditer(r'drone-dji:(\w+)\s*=\s*"([^"]*)"', text)}
@@ -114,6 +112,7 @@ class Frame:
 
 def read_frame(path: str | os.PathLike) -> Frame:
     "The flight metadata of the photo at `path` (EXIF and DJI XMP) as a `Frame`."
+    from PIL import Image, ExifTags
     path = Path(path)
     try:
         with Image.open(path) as im:
@@ -149,6 +148,8 @@ def write_frame(path: str | os.PathLike, image: Image.Image | np.ndarray, lat: f
                 model: str = "", make: str = "", time: str | None = None, optical_center: tuple[float, float] | None = None,
                 focal_px: float | None = None, quality: int = 95) -> Path:
     "Save `image` as JPEG at `path` with EXIF GPS/camera tags and DJI XMP flight tags (those not None)."
+    import numpy as np
+    from PIL import Image, ExifTags
     im = Image.fromarray(image) if isinstance(image, np.ndarray) else image
     ex = Image.Exif(); B = ExifTags.Base
     if make: ex[B.Make] = make
@@ -221,6 +222,8 @@ def _focal_native(fr: Frame, cam: Camera | None, native: tuple[int, int] | None)
     return None, ""
 
 def _dem_height(dem: str | os.PathLike, lon: float, lat: float) -> float:
+    import numpy as np
+    from inflame import geo as G
     rio = G._rasterio()
     from pyproj import Transformer
     with rio.open(dem) as ds:
@@ -296,6 +299,7 @@ def frame_pose(frame: Frame | str | os.PathLike, cameras: dict[str, Camera] | No
 # %% ../nbs/05d_survey.ipynb #bf2b9caf
 def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     "Camera axes (x right, y down, z along the optical axis) to east, north, up."
+    import numpy as np
     y, p, r = np.radians([yaw, pitch, roll])
     Rz = np.array([[math.cos(y), math.sin(y), 0], [-math.sin(y), math.cos(y), 0], [0, 0, 1]])    # heading, clockwise from north
     Rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])    # pitch about the right axis
@@ -315,6 +319,7 @@ def _transformers(pose: FramePose):
 # %% ../nbs/05d_survey.ipynb #d9e2c8e4
 def pixel_to_ground(pose: FramePose, xy: np.ndarray | Sequence) -> np.ndarray:
     "Ground coordinates in `pose.crs` of stored-pixel coordinates `xy` (n x 2) on a level plane `pose.height_agl` below the camera."
+    import numpy as np
     _need_place(pose)
     xy = np.asarray(xy, np.float64).reshape(-1, 2)
     d = np.stack([(xy[:, 0] - pose.cx) / pose.focal_px, (xy[:, 1] - pose.cy) / pose.focal_px, np.ones(len(xy))], 1)
@@ -327,6 +332,7 @@ def pixel_to_ground(pose: FramePose, xy: np.ndarray | Sequence) -> np.ndarray:
 
 def ground_to_pixel(pose: FramePose, xy: np.ndarray | Sequence) -> np.ndarray:
     "Stored-pixel coordinates of ground points `xy` (n x 2, in `pose.crs`): the inverse of `pixel_to_ground`."
+    import numpy as np
     _need_place(pose)
     xy = np.asarray(xy, np.float64).reshape(-1, 2)
     geod, _, inv = _transformers(pose)
@@ -345,6 +351,7 @@ def footprint(pose: FramePose) -> "shapely.Polygon":
 # %% ../nbs/05d_survey.ipynb #20153e2d
 def image_gsd(path: str | os.PathLike, **pose_kw) -> float | None:
     "Metres per pixel of an image: a raster's pixel size (projected CRS in metres), else the GSD of a raw frame's pose; None when neither is known."
+    from inflame import geo as G
     g = G._record_geo({"image": str(path)})
     if g.get("crs") and g.get("transform"):
         from pyproj import CRS
@@ -363,6 +370,7 @@ def gsd_rescale(model_gsd: float | None, image_gsd: float | None, warn_ratio: fl
 # %% ../nbs/05d_survey.ipynb #09ebc9e4
 def dataset_gsd(images: Sequence[str | os.PathLike], sample: int = 20, **pose_kw) -> float | None:
     "The median GSD (m/px) of up to `sample` of `images` (evenly spread) whose GSD is known; None when none is (what a model records as its training GSD)."
+    import numpy as np
     imgs = list(images)
     if not imgs: return None
     step = max(1, len(imgs) // sample)
@@ -382,6 +390,8 @@ def poses_for(records_or_paths: Sequence, crs: str | None = None, **pose_kw) -> 
 def frame_detections(records: Sequence[dict], poses: dict[str, FramePose] | None = None, points: bool = False,
                      score_threshold: float = 0.0, to_crs: str | None = None, **pose_kw) -> "geopandas.GeoDataFrame":
     "One row per detection of raw-frame `records` (image, frame, label, score, pixel box, crs) with its ground polygon (or centre point)."
+    import numpy as np
+    from inflame import geo as G
     import shapely
     recs = [r for r in records if "error" not in r]
     poses = poses or poses_for(recs, **pose_kw)
@@ -402,6 +412,7 @@ def frame_detections(records: Sequence[dict], poses: dict[str, FramePose] | None
 
 def footprint_frame(poses: dict[str, FramePose], transects: Sequence | None = None) -> "geopandas.GeoDataFrame":
     "A GeoDataFrame of frame footprints (image, transect, GSD, height, yaw) in the poses' CRS."
+    from inflame import geo as G
     ps = list(poses.values()); tr = list(transects) if transects is not None else [None] * len(ps)
     rows = [{"image": p.frame.path, "transect": t, "gsd_m": p.gsd, "height_m": p.height_agl, "yaw": p.yaw, "time": p.frame.time}
             for p, t in zip(ps, tr)]
@@ -452,6 +463,7 @@ def searched_area(poses: dict[str, FramePose], transects: Sequence) -> dict:
 # %% ../nbs/05d_survey.ipynb #c994c3ab
 def merge_ground(dets: "geopandas.GeoDataFrame", iou_threshold: float = 0.3, distance: float | None = None) -> "geopandas.GeoDataFrame":
     "`dets` (a `frame_detections` frame, polygons) with duplicates across frames removed; keeps the highest score of each cluster."
+    import numpy as np
     import shapely
     if not len(dets): return dets
     d = dets.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
@@ -489,6 +501,7 @@ def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, poin
                            zones: "str | os.PathLike | None" = None, zone_field: str | None = None, score_threshold: float = 0.0,
                            merge_frames: bool = False, iou_threshold: float = 0.3, **pose_kw) -> dict:
     "Write the detections of raw-frame `records` as a vector file in map coordinates (their poses' UTM zone unless `to_crs`); returns a summary."
+    from inflame import geo as G
     out = Path(out); recs = [r for r in records if "error" not in r]
     poses = poses_for(recs, **pose_kw)
     df = frame_detections(recs, poses, False, score_threshold)
@@ -509,6 +522,7 @@ def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, poin
 def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, confidence: float = 0.95) -> dict:
     """Jolly's method II (Jolly 1969; Norton-Griffiths 1978) for `counts` y_i on sampling units of `areas` z_i in a study area `study_area` (same unit):
     R = Σy/Σz, Y = Z·R, N = Z/mean(z), Var(Y) = N(N-n)/n·(s_y² - 2R·s_zy + R²·s_z²), CI = Y ± t(n-1)·SE."""
+    import numpy as np
     from scipy import stats
     y, z = np.asarray(counts, np.float64), np.asarray(areas, np.float64); n = len(y)
     if n != len(z) or n < 2: raise DataError(f"Jolly II needs counts and areas of the same length >= 2 (got {len(y)} counts, {len(z)} areas)")
@@ -525,6 +539,7 @@ def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, c
 # %% ../nbs/05d_survey.ipynb #c7aa858b
 def correction_factor(predicted: Sequence[float], corrected: Sequence[float], frames: int | None = None) -> dict:
     "The detection-bias correction c = Σcorrected/Σpredicted over audited frames, with its ratio-estimator variance (fpc with `frames` in the survey)."
+    import numpy as np
     x, w = np.asarray(predicted, np.float64), np.asarray(corrected, np.float64); m = len(x)
     if m != len(w) or m < 2: raise DataError(f"an audit needs predicted and corrected counts for >= 2 frames (got {len(x)}, {len(w)})")
     if x.sum() <= 0: raise DataError("the audited frames have no predicted animals: no correction factor (audit frames with detections)")
@@ -544,6 +559,7 @@ ESTIMATE_COLUMNS = ["label", "transects", "units_N", "counted", "searched_km2", 
                     "estimate", "se", "cv_pct", "ci_low", "ci_high", "correction", "correction_se", "audit_frames"]
 
 def _label_columns(table: "pandas.DataFrame") -> list[str]:
+    import numpy as np
     skip = {"transect", "frames", "area_m2", "area_km2", "image", "frame"}
     return [c for c in table.columns if c not in skip and np.issubdtype(table[c].dtype, np.number)]
 
@@ -564,6 +580,7 @@ def _estimate_row(label: str, e: dict, corr: dict | None) -> dict:
 # %% ../nbs/05d_survey.ipynb #afde90df
 def estimate_plot(table: "pandas.DataFrame", estimates: "pandas.DataFrame", path: str | os.PathLike, dpi: int = 72) -> Path:
     "A PNG: density per transect and class (left), each class's estimate with its confidence interval (right)."
+    import numpy as np
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     labels = list(estimates["label"]); fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -621,7 +638,6 @@ def _vector_areas(path: str | os.PathLike, field: str | None = "transect") -> "p
 
 def read_transect_table(counts: str | os.PathLike, areas: str | os.PathLike | None = None) -> "pandas.DataFrame":
     "A transect table (`transect`, `area_m2`, a count column per class) from a counts CSV (wide, or long `transect,label,count`) and optional areas."
-    import pandas as pd
     t = _read_table(counts)
     if "transect" not in t.columns: raise DataError(f"{counts}: no transect column (columns: {', '.join(map(str, t.columns))})")
     t["transect"] = t["transect"].astype(str)
@@ -667,6 +683,7 @@ def _read_records(path: str | os.PathLike) -> list[dict]:
 
 def cmd_survey_counts(args) -> int:
     "Count animals per transect from the predictions of raw survey frames: poses from their metadata, transects from the track (or a layer), areas from the union of footprints, each animal once; writes a counts CSV for `survey estimate`."
+    from inflame import geo as G
     recs = [r for r in _read_records(args.predictions) if "error" not in r]
     if not recs: raise DataError(f"{args.predictions}: no prediction records")
     kw = {"cameras": read_camera_table(args.cameras) if args.cameras else None, "altitude": args.altitude, "dem": args.dem,
