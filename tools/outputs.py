@@ -71,8 +71,9 @@ def run_one(path: Path, dpi: int = 72, max_png: int = 12_000, execute: bool = Tr
     import nbformat
     from build_docs import flagged, run_nb, skip_flags
     t0 = time.time()
-    orig = nbformat.read(path, as_version=4)
-    nb = nbformat.read(path, as_version=4)
+    before = path.read_bytes()
+    orig = nbformat.reads(before.decode("utf-8"), as_version=4)
+    nb = nbformat.reads(before.decode("utf-8"), as_version=4)
     flags, skipped = skip_flags(), 0
     for c in nb.cells:
         if flagged(c, flags): c.metadata.setdefault("tags", []).append(SKIP_TAG); skipped += 1
@@ -84,9 +85,10 @@ def run_one(path: Path, dpi: int = 72, max_png: int = 12_000, execute: bool = Tr
     n_out = 0
     for o, c in zip(orig.cells, nb.cells):
         if o.cell_type != "code": continue
-        o.outputs = small_outputs(c, max_png) if not flagged(o, flags) else []
+        if not flagged(o, flags): o.outputs = small_outputs(c, max_png)     # a cell not run keeps what it had (from a GPU machine, say)
         o.execution_count = None
         n_out += len(o.outputs)
+    if path.read_bytes() != before: raise SystemExit(f"{path.name}: changed while it ran; left as it is now (run it again)")
     nbformat.write(orig, path)
     from nbdev.clean import nbdev_clean        # nbdev's own format and cleaning, so that `nbdev_clean` later is a no-op
     cwd = os.getcwd(); os.chdir(ROOT)
