@@ -15,12 +15,12 @@ from .core import DataError, atomic_open, write_json
 __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_table', 'read_xmp', 'Frame', 'read_frame',
            'write_frame', 'FramePose', 'utm_crs', 'frame_pose', 'pixel_to_ground', 'ground_to_pixel', 'footprint',
            'image_gsd', 'gsd_rescale', 'dataset_gsd', 'poses_for', 'frame_detections', 'footprint_frame',
-           'group_transects', 'assign_transects', 'searched_area', 'merge_ground', 'transect_counts',
+           'group_transects', 'assign_transects', 'ground_area', 'searched_area', 'merge_ground', 'transect_counts',
            'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'estimate_plot',
            'survey_estimate', 'read_transect_table', 'study_area_m2', 'cmd_survey_counts', 'add_survey_parser',
            'cmd_survey_estimate']
 
-# %% ../nbs/05d_survey.ipynb #d60a2f10
+# %% ../nbs/05d_survey.ipynb #42400956
 class FrameError(DataError):
     "A frame whose metadata cannot give what was asked (position, height, angles, focal length, its place in the native frame)."
 
@@ -54,7 +54,7 @@ def read_camera_table(path: str | os.PathLike) -> dict[str, Camera]:
             raise DataError(f"{path}: line {i}: expected model,sensor_width_mm,sensor_height_mm[,width,height] (numbers): {e}") from None
     return out
 
-# %% ../nbs/05d_survey.ipynb #176350cf
+# %% ../nbs/05d_survey.ipynb #8aa07768
 _XMP_KEYS = ("RelativeAltitude", "AbsoluteAltitude", "GimbalPitchDegree", "GimbalYawDegree", "GimbalRollDegree",
              "FlightYawDegree", "FlightPitchDegree", "FlightRollDegree", "CalibratedFocalLength",
              "CalibratedOpticalCenterX", "CalibratedOpticalCenterY")
@@ -76,7 +76,7 @@ def read_xmp(path: str | os.PathLike) -> dict[str, str]:
     out.update({m[1]: m[2].strip() for m in re.finditer(r"<drone-dji:(\w+)>([^<]*)</drone-dji:\1>", text)})
     return out
 
-# %% ../nbs/05d_survey.ipynb #8aa07768
+# %% ../nbs/05d_survey.ipynb #fa1c2d6b
 def _dms(v, ref) -> float | None:
     try: d = float(v[0]) + float(v[1]) / 60 + float(v[2]) / 3600
     except (TypeError, ValueError, IndexError, ZeroDivisionError): return None
@@ -138,7 +138,7 @@ def read_frame(path: str | os.PathLike) -> Frame:
                  str(ex.get(B.Make) or "").strip("\x00 "), str(ex.get(B.Model) or "").strip("\x00 "), t,
                  "GimbalYawDegree" if gy is not None else "FlightYawDegree" if fy is not None else "")
 
-# %% ../nbs/05d_survey.ipynb #c03546b8
+# %% ../nbs/05d_survey.ipynb #e17aef5d
 def _rational_dms(v: float) -> tuple[float, float, float]:
     v = abs(v); d = int(v); m = int((v - d) * 60); return (float(d), float(m), round((v - d - m / 60) * 3600, 4))
 
@@ -174,7 +174,7 @@ def write_frame(path: str | os.PathLike, image: Image.Image | np.ndarray, lat: f
     with atomic_open(path, "wb") as f: im.convert("RGB").save(f, "JPEG", quality=quality, exif=ex, xmp=xmp.encode())
     return path
 
-# %% ../nbs/05d_survey.ipynb #de55ced0
+# %% ../nbs/05d_survey.ipynb #a6fecd16
 @dataclass
 class FramePose:
     "A frame on the ground: camera position (lon, lat and in `crs`), height above ground, angles, focal length and principal point in stored pixels."
@@ -207,7 +207,7 @@ def utm_crs(lon: float, lat: float) -> str:
     zone = min(60, int((lon + 180) // 6) + 1)
     return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
 
-# %% ../nbs/05d_survey.ipynb #a6fecd16
+# %% ../nbs/05d_survey.ipynb #59801338
 def _native_size(fr: Frame, cam: Camera | None) -> tuple[tuple[int, int] | None, str]:
     if fr.optical_center: return (int(round(2 * fr.optical_center[0])), int(round(2 * fr.optical_center[1]))), "the calibrated optical centre (DJI XMP)"
     if cam and cam.width and (fr.width, fr.height) in ((cam.width, cam.height), (cam.height, cam.width)): return (fr.width, fr.height), "the camera table"
@@ -233,7 +233,7 @@ def _dem_height(dem: str | os.PathLike, lon: float, lat: float) -> float:
             raise FrameError(f"{dem}: no terrain height at lon {lon:.6f}, lat {lat:.6f} (outside the DEM or nodata)")
     return float(v)
 
-# %% ../nbs/05d_survey.ipynb #59801338
+# %% ../nbs/05d_survey.ipynb #634a5518
 def _edit(fr: Frame, native, native_src: str, resized: bool, crop_box) -> tuple[str, float, tuple | None, list[str]]:
     "How the stored image relates to the native frame: (edit, scale, principal point in stored px or None, notes)."
     W, H = fr.width, fr.height
@@ -257,7 +257,7 @@ def _edit(fr: Frame, native, native_src: str, resized: bool, crop_box) -> tuple[
     return "cropped", 1.0, None, [f"{what}: cropped after capture (the aspect ratio changed); the GSD holds, "
                                   "the footprint needs crop_box=(x0, y0, x1, y1), the crop's place in the native frame"]
 
-# %% ../nbs/05d_survey.ipynb #634a5518
+# %% ../nbs/05d_survey.ipynb #dabd26f6
 def frame_pose(frame: Frame | str | os.PathLike, cameras: dict[str, Camera] | None = None, altitude: float | None = None,
                dem: str | os.PathLike | None = None, pitch: float | None = None, yaw: float | None = None,
                pitch_tolerance: float = 5.0, resized: bool = False, crop_box: Sequence[int] | None = None,
@@ -296,7 +296,7 @@ def frame_pose(frame: Frame | str | os.PathLike, cameras: dict[str, Camera] | No
     return FramePose(fr, c, fr.lon, fr.lat, float(x), float(y), float(h), h_src, float(yw) % 360, float(p), float(fr.roll or 0.0),
                      f_native / scale, pp[0] if pp else None, pp[1] if pp else None, f_src, edit, scale, notes)
 
-# %% ../nbs/05d_survey.ipynb #bf2b9caf
+# %% ../nbs/05d_survey.ipynb #d9e2c8e4
 def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     "Camera axes (x right, y down, z along the optical axis) to east, north, up."
     import numpy as np
@@ -316,7 +316,7 @@ def _transformers(pose: FramePose):
     from pyproj import Geod, Transformer
     return Geod(ellps="WGS84"), Transformer.from_crs("EPSG:4326", pose.crs, always_xy=True), Transformer.from_crs(pose.crs, "EPSG:4326", always_xy=True)
 
-# %% ../nbs/05d_survey.ipynb #d9e2c8e4
+# %% ../nbs/05d_survey.ipynb #a66387bc
 def pixel_to_ground(pose: FramePose, xy: np.ndarray | Sequence) -> np.ndarray:
     "Ground coordinates in `pose.crs` of stored-pixel coordinates `xy` (n x 2) on a level plane `pose.height_agl` below the camera."
     import numpy as np
@@ -348,7 +348,7 @@ def footprint(pose: FramePose) -> "shapely.Polygon":
     W, H = pose.frame.width, pose.frame.height
     return shapely.Polygon(pixel_to_ground(pose, [(0, 0), (W, 0), (W, H), (0, H)]))
 
-# %% ../nbs/05d_survey.ipynb #20153e2d
+# %% ../nbs/05d_survey.ipynb #09ebc9e4
 def image_gsd(path: str | os.PathLike, **pose_kw) -> float | None:
     "Metres per pixel of an image: a raster's pixel size (projected CRS in metres), else the GSD of a raw frame's pose; None when neither is known."
     from inflame import geo as G
@@ -367,7 +367,7 @@ def gsd_rescale(model_gsd: float | None, image_gsd: float | None, warn_ratio: fl
     if max(f, 1 / f) > warn_ratio: msg += f" (more than {warn_ratio:g}x apart: expect lower accuracy)"
     return f, msg
 
-# %% ../nbs/05d_survey.ipynb #09ebc9e4
+# %% ../nbs/05d_survey.ipynb #07466c55
 def dataset_gsd(images: Sequence[str | os.PathLike], sample: int = 20, **pose_kw) -> float | None:
     "The median GSD (m/px) of up to `sample` of `images` (evenly spread) whose GSD is known; None when none is (what a model records as its training GSD)."
     import numpy as np
@@ -377,7 +377,7 @@ def dataset_gsd(images: Sequence[str | os.PathLike], sample: int = 20, **pose_kw
     v = [g for g in (image_gsd(p, **pose_kw) for p in imgs[::step][:sample]) if g]
     return float(np.median(v)) if v else None
 
-# %% ../nbs/05d_survey.ipynb #bae53237
+# %% ../nbs/05d_survey.ipynb #d54ce6d9
 def poses_for(records_or_paths: Sequence, crs: str | None = None, **pose_kw) -> dict[str, FramePose]:
     "The `FramePose` of each record's image (or path), in one CRS (the first frame's UTM zone unless `crs`)."
     out = {}
@@ -418,7 +418,7 @@ def footprint_frame(poses: dict[str, FramePose], transects: Sequence | None = No
             for p, t in zip(ps, tr)]
     return G.vector_frame(rows, [footprint(p) for p in ps], ps[0].crs if ps else None)
 
-# %% ../nbs/05d_survey.ipynb #b16386f4
+# %% ../nbs/05d_survey.ipynb #3bef4bdb
 def _when(p: FramePose) -> float | None:
     return datetime.datetime.fromisoformat(p.frame.time).timestamp() if p.frame.time else None
 
@@ -452,15 +452,22 @@ def assign_transects(poses: dict[str, FramePose], layer: "str | os.PathLike | ge
     j = gpd.sjoin_nearest(pts, z[["_t", "geometry"]], max_distance=max_distance, how="left").drop_duplicates("i").sort_values("i")
     return [None if isinstance(t, float) else t for t in j["_t"]]
 
+def ground_area(geom: "shapely.Geometry", crs: str) -> float:
+    "The area in m² of a polygon in `crs` measured on the WGS 84 ellipsoid (not the map projection's, which a UTM grid scales by up to 0.1 %)."
+    from shapely.ops import transform
+    from pyproj import Geod, Transformer
+    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return abs(Geod(ellps="WGS84").geometry_area_perimeter(transform(inv.transform, geom))[0])
+
 def searched_area(poses: dict[str, FramePose], transects: Sequence) -> dict:
-    "Per transect: the union of its footprints' area in m² (and the union polygon)."
+    "Per transect: the union of its footprints (`geometry`), its ground area in m² and its number of frames."
     import shapely
-    per = {}
+    per, crs = {}, next(iter(poses.values())).crs if poses else None
     for p, t in zip(poses.values(), transects):
         if t is not None: per.setdefault(t, []).append(footprint(p))
-    return {t: {"area_m2": float(shapely.union_all(fs).area), "frames": len(fs), "geometry": shapely.union_all(fs)} for t, fs in per.items()}
+    return {t: {"area_m2": ground_area(u, crs), "frames": len(fs), "geometry": u} for t, fs in per.items() for u in [shapely.union_all(fs)]}
 
-# %% ../nbs/05d_survey.ipynb #c994c3ab
+# %% ../nbs/05d_survey.ipynb #176b5c11
 def merge_ground(dets: "geopandas.GeoDataFrame", iou_threshold: float = 0.3, distance: float | None = None) -> "geopandas.GeoDataFrame":
     "`dets` (a `frame_detections` frame, polygons) with duplicates across frames removed; keeps the highest score of each cluster."
     import numpy as np
@@ -496,7 +503,7 @@ def transect_counts(dets: "geopandas.GeoDataFrame", poses: dict[str, FramePose],
         rows.append({"transect": t, "frames": a["frames"], "area_m2": round(a["area_m2"], 3), **{l: int((sub["label"] == l).sum()) for l in labels}})
     return pd.DataFrame(rows)
 
-# %% ../nbs/05d_survey.ipynb #7766a9cd
+# %% ../nbs/05d_survey.ipynb #d798a380
 def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                            zones: "str | os.PathLike | None" = None, zone_field: str | None = None, score_threshold: float = 0.0,
                            merge_frames: bool = False, iou_threshold: float = 0.3, **pose_kw) -> dict:
@@ -518,7 +525,7 @@ def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, poin
     if zones is not None: summary["zones"] = G.zone_counts(df, zones, zone_field).to_dict("records")
     return summary
 
-# %% ../nbs/05d_survey.ipynb #74efb094
+# %% ../nbs/05d_survey.ipynb #46f49dbf
 def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, confidence: float = 0.95) -> dict:
     """Jolly's method II (Jolly 1969; Norton-Griffiths 1978) for `counts` y_i on sampling units of `areas` z_i in a study area `study_area` (same unit):
     R = Σy/Σz, Y = Z·R, N = Z/mean(z), Var(Y) = N(N-n)/n·(s_y² - 2R·s_zy + R²·s_z²), CI = Y ± t(n-1)·SE."""
@@ -536,7 +543,7 @@ def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, c
             "R": R, "estimate": Y, "var": var, "se": se, "cv": se / Y if Y else float("nan"), "df": n - 1, "t": t,
             "ci_low": Y - t * se, "ci_high": Y + t * se, "density_se": se / study_area, "confidence": confidence}
 
-# %% ../nbs/05d_survey.ipynb #c7aa858b
+# %% ../nbs/05d_survey.ipynb #0b8a7949
 def correction_factor(predicted: Sequence[float], corrected: Sequence[float], frames: int | None = None) -> dict:
     "The detection-bias correction c = Σcorrected/Σpredicted over audited frames, with its ratio-estimator variance (fpc with `frames` in the survey)."
     import numpy as np
@@ -554,7 +561,7 @@ def apply_correction(est: dict, corr: dict) -> dict:
     return {**est, "estimate": Yc, "var": var, "se": se, "cv": se / Yc if Yc else float("nan"), "ci_low": Yc - est["t"] * se,
             "ci_high": Yc + est["t"] * se, "R": est["R"] * c, "density_se": se / est["study_area"], "correction": c, "correction_se": corr["se"]}
 
-# %% ../nbs/05d_survey.ipynb #0186cb0e
+# %% ../nbs/05d_survey.ipynb #afde90df
 ESTIMATE_COLUMNS = ["label", "transects", "units_N", "counted", "searched_km2", "study_km2", "density_km2", "density_se_km2",
                     "estimate", "se", "cv_pct", "ci_low", "ci_high", "correction", "correction_se", "audit_frames"]
 
@@ -577,7 +584,7 @@ def _estimate_row(label: str, e: dict, corr: dict | None) -> dict:
             "correction": r(corr["correction"] if corr else 1.0, 4), "correction_se": r(corr["se"] if corr else 0.0, 4),
             "audit_frames": corr["frames"] if corr else 0}
 
-# %% ../nbs/05d_survey.ipynb #afde90df
+# %% ../nbs/05d_survey.ipynb #f49ba905
 def estimate_plot(table: "pandas.DataFrame", estimates: "pandas.DataFrame", path: str | os.PathLike, dpi: int = 72) -> Path:
     "A PNG: density per transect and class (left), each class's estimate with its confidence interval (right)."
     import numpy as np
@@ -621,7 +628,7 @@ def survey_estimate(table: "pandas.DataFrame", study_area_m2: float, audit: "pan
         estimate_plot(table, est, out / "estimate.png")
     return est
 
-# %% ../nbs/05d_survey.ipynb #4e0b98b9
+# %% ../nbs/05d_survey.ipynb #23dbaae8
 def _read_table(path: str | os.PathLike) -> "pandas.DataFrame":
     import pandas as pd
     try: return pd.read_csv(path)
@@ -673,7 +680,7 @@ def study_area_m2(value: str | float | os.PathLike) -> float:
     if not Path(s).is_file(): raise DataError(f"study area {s!r}: expected a number of km² or a vector file of the study area")
     return _vector_areas(s, None)
 
-# %% ../nbs/05d_survey.ipynb #23dbaae8
+# %% ../nbs/05d_survey.ipynb #0f06aa24
 def _read_records(path: str | os.PathLike) -> list[dict]:
     import json
     from inflame.core import read_jsonl
