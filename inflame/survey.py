@@ -454,10 +454,11 @@ def assign_transects(poses: dict[str, FramePose], layer: "str | os.PathLike | ge
 
 def ground_area(geom: "shapely.Geometry", crs: str) -> float:
     "The area in m² of a polygon in `crs` measured on the WGS 84 ellipsoid (not the map projection's, which a UTM grid scales by up to 0.1 %)."
-    from shapely.ops import transform
+    import numpy as np, shapely
     from pyproj import Geod, Transformer
     inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    return abs(Geod(ellps="WGS84").geometry_area_perimeter(transform(inv.transform, geom))[0])
+    lonlat = shapely.transform(geom, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
+    return abs(Geod(ellps="WGS84").geometry_area_perimeter(lonlat)[0])
 
 def searched_area(poses: dict[str, FramePose], transects: Sequence) -> dict:
     "Per transect: the union of its footprints (`geometry`), its ground area in m² and its number of frames."
