@@ -16,7 +16,7 @@ __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_t
            'write_frame', 'FramePose', 'utm_crs', 'frame_pose', 'pixel_to_ground', 'ground_to_pixel', 'footprint',
            'image_gsd', 'gsd_rescale', 'dataset_gsd', 'poses_for', 'frame_detections', 'footprint_frame',
            'group_transects', 'assign_transects', 'ground_area', 'searched_area', 'merge_ground', 'transect_counts',
-           'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'estimate_plot',
+           'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'audit_table', 'estimate_plot',
            'survey_estimate', 'read_transect_table', 'study_area_m2', 'cmd_survey_counts', 'add_survey_parser',
            'cmd_survey_estimate']
 
@@ -563,6 +563,24 @@ def apply_correction(est: dict, corr: dict) -> dict:
             "ci_high": Yc + est["t"] * se, "R": est["R"] * c, "density_se": se / est["study_area"], "correction": c, "correction_se": corr["se"]}
 
 # %% ../nbs/05d_survey.ipynb #afde90df
+def audit_table(records: Sequence[dict], corrected: dict, score_threshold: float = 0.0) -> "pandas.DataFrame":
+    "Per audited frame (the images of the COCO dict `corrected`, matched to `records` by file name) and class: `frame, label, predicted, corrected`."
+    import pandas as pd
+    from collections import Counter
+    names = {c["id"]: c["name"] for c in corrected.get("categories", [])}
+    per = {im["id"]: Counter() for im in corrected.get("images", [])}
+    for a in corrected.get("annotations", []): per.setdefault(a["image_id"], Counter())[names.get(a["category_id"], str(a["category_id"]))] += 1
+    recs = {Path(str(r["image"])).name: r for r in records if "error" not in r}
+    rows, missing = [], []
+    for im in corrected.get("images", []):
+        n = Path(im["file_name"]).name; r = recs.get(n)
+        if r is None: missing.append(n); continue
+        pred = Counter(d["label"] for d in r.get("detections", []) if d["score"] >= score_threshold)
+        for l in sorted(set(names.values()) | set(pred)): rows.append({"frame": n, "label": l, "predicted": pred[l], "corrected": per[im["id"]][l]})
+    if missing: raise DataError(f"audit: no prediction record for {len(missing)} audited frame(s): {', '.join(missing[:3])}")
+    return pd.DataFrame(rows, columns=["frame", "label", "predicted", "corrected"])
+
+# %% ../nbs/05d_survey.ipynb #b47021d4
 ESTIMATE_COLUMNS = ["label", "transects", "units_N", "counted", "searched_km2", "study_km2", "density_km2", "density_se_km2",
                     "estimate", "se", "cv_pct", "ci_low", "ci_high", "correction", "correction_se", "audit_frames"]
 
@@ -585,7 +603,7 @@ def _estimate_row(label: str, e: dict, corr: dict | None) -> dict:
             "correction": r(corr["correction"] if corr else 1.0, 4), "correction_se": r(corr["se"] if corr else 0.0, 4),
             "audit_frames": corr["frames"] if corr else 0}
 
-# %% ../nbs/05d_survey.ipynb #f49ba905
+# %% ../nbs/05d_survey.ipynb #4e0b98b9
 def estimate_plot(table: "pandas.DataFrame", estimates: "pandas.DataFrame", path: str | os.PathLike, dpi: int = 72) -> Path:
     "A PNG: density per transect and class (left), each class's estimate with its confidence interval (right)."
     import numpy as np
@@ -629,7 +647,7 @@ def survey_estimate(table: "pandas.DataFrame", study_area_m2: float, audit: "pan
         estimate_plot(table, est, out / "estimate.png")
     return est
 
-# %% ../nbs/05d_survey.ipynb #23dbaae8
+# %% ../nbs/05d_survey.ipynb #ab460f17
 def _read_table(path: str | os.PathLike) -> "pandas.DataFrame":
     import pandas as pd
     try: return pd.read_csv(path)
@@ -681,7 +699,7 @@ def study_area_m2(value: str | float | os.PathLike) -> float:
     if not Path(s).is_file(): raise DataError(f"study area {s!r}: expected a number of km² or a vector file of the study area")
     return _vector_areas(s, None)
 
-# %% ../nbs/05d_survey.ipynb #0f06aa24
+# %% ../nbs/05d_survey.ipynb #ee382317
 def _read_records(path: str | os.PathLike) -> list[dict]:
     import json
     from inflame.core import read_jsonl
