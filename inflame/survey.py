@@ -733,7 +733,7 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     e.add_argument("--areas", metavar="CSV|FILE", help="areas searched per transect: CSV transect,area_m2 or a vector file (footprints/strips with a transect field)")
     e.add_argument("--audit", metavar="CSV", help="audit of detections: predicted,corrected[,label] per audited frame (detection-bias correction)")
     e.add_argument("--frames", type=int, metavar="N", help="frames in the survey (finite population correction of the audit)")
-    e.add_argument("--confidence", type=float, default=0.95, help="confidence level of the interval (default 0.95)")
+    e.add_argument("--confidence", type=float, default=0.95, metavar="P", help="confidence level of the interval (default 0.95)")
     e.add_argument("--out", metavar="DIR", help="write estimate.csv, estimate.json and estimate.png here")
     e.set_defaults(func=cmd_survey_estimate)
     c = ss.add_parser("counts", help="counts per transect from the predictions of raw frames (poses, transects, searched areas, each animal once)", description=cmd_survey_counts.__doc__)
