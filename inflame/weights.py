@@ -16,9 +16,9 @@ __all__ = ['IMAGENET_NORM', 'TF_LITE_NORM', 'WEIGHT_SUFFIXES', 'WEIGHT_PACKAGES'
            'HEAD_NAMES', 'weights_package', 'package_weights_file', 'RestrictedUnpickler', 'load_restricted_pickle',
            'read_state_dict', 'file_sha256', 'Mapping', 'detect_layout', 'map_lukemelas', 'map_detectron2',
            'map_caffe2', 'WeightsMatch', 'match_weights', 'load_mapped', 'WeightsSource', 'resolve_weights',
-           'torchvision_weights_file', 'timm_weights_file', 'weights_file', 'map_state_dict', 'load_start',
-           'start_record', 'start_normalisation', 'bare_model', 'available_weights', 'format_weights', 'check_weights',
-           'cmd_weights', 'add_weights_parser']
+           'url_reachable', 'pretrained_weights_file', 'ensure_pretrained', 'timm_weights_file', 'weights_file',
+           'map_state_dict', 'load_start', 'start_record', 'start_normalisation', 'bare_model', 'available_weights',
+           'format_weights', 'check_weights', 'cmd_weights', 'add_weights_parser']
 
 # %% ../nbs/01b_weights.ipynb #fa30214c
 IMAGENET_NORM = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}   # torchvision's and most timm ImageNet weights
@@ -374,8 +374,8 @@ def _sidecar_normalisation(p: Path) -> dict | None:
 # %% ../nbs/01b_weights.ipynb #5b2be95c
 def _offline() -> bool: return os.environ.get("INFLAME_OFFLINE", "") not in ("", "0")
 
-def _reachable(url: str, timeout: float = 5.0) -> bool:
-    "True when a HEAD request for `url` answers within about `timeout` s (a hung name lookup is abandoned)."
+def url_reachable(url: str, timeout: float = 5.0) -> bool:
+    "True when a HEAD request for `url` answers with a success status within about `timeout` s (a hung name lookup is abandoned)."
     ok = []
     def probe():
         try:
@@ -384,20 +384,30 @@ def _reachable(url: str, timeout: float = 5.0) -> bool:
     t = threading.Thread(target=probe, daemon=True); t.start(); t.join(timeout + 0.5)
     return bool(ok and ok[0])
 
-def torchvision_weights_file(name: str) -> Path:
-    "torchvision's weights `name` (`resnet50.IMAGENET1K_V2`) in the torch hub cache, downloaded there when online; a clear error offline."
+def pretrained_weights_file(arch: str) -> tuple[str, Path]:
+    "The download URL of torchvision's ImageNet weights for `arch` (its default, or `arch.TAG`) and the file torch looks for in its hub cache."
     import torch
     from urllib.parse import urlparse
-    w = _torchvision_weights(name)
-    if w is None: raise ConfigError(f"[model] weights = 'torchvision:{name}': torchvision has no such weights")
-    path = Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(w.url).path)
+    w = _torchvision_weights(arch)
+    if w is None:
+        raise ConfigError(f"[model] arch = {arch!r}: torchvision has no pretrained weights for it; "
+                          f"set [model] pretrained = false or [model] weights = \"path\"")
+    return w.url, Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(w.url).path)
+
+def ensure_pretrained(arch: str, timeout: float = 5.0, key: str = "[model] pretrained = true") -> Path:
+    "Make sure torchvision's ImageNet weights for `arch` (or `arch.TAG`) are in the hub cache (downloading them if online); fail fast offline, naming setting `key`."
+    import socket
+    url, path = pretrained_weights_file(arch)
     if path.is_file(): return path
-    msg = (f"[model] weights = 'torchvision:{name}': the file is not in the torch hub cache and could not be downloaded from "
-           f"{w.url} (offline?). Put that file at {path} (the cache folder is $TORCH_HOME/hub/checkpoints), or start from a "
-           f"local file or an installed weights package (`inflame weights` lists them), or train from scratch.")
-    if _offline() or not _reachable(w.url): raise ConfigError(msg)
-    try: w.get_state_dict(progress=True, check_hash=True)
+    msg = (f"{key}: the ImageNet weights of {arch} are not in the torch hub cache and could not be "
+           f"downloaded from {url} (offline?). Put that file at {path} (the cache folder is $TORCH_HOME/hub/checkpoints), "
+           f"or set [model] pretrained = false to train from scratch, or [model] weights = \"path/to/weights.pth\" to start "
+           f"from a local file or an installed weights package (`inflame weights` lists what is here).")
+    if _offline() or not url_reachable(url, timeout): raise ConfigError(msg)
+    old = socket.getdefaulttimeout(); socket.setdefaulttimeout(60)      # no stalled download without an error
+    try: _torchvision_weights(arch).get_state_dict(progress=True, check_hash=True)
     except Exception as e: raise ConfigError(f"{msg} (download failed: {type(e).__name__}: {e})") from None
+    finally: socket.setdefaulttimeout(old)
     return path
 
 def timm_weights_file(name: str) -> Path:
@@ -415,14 +425,14 @@ def timm_weights_file(name: str) -> Path:
            f"~/.cache/huggingface) and could not be downloaded (offline?). Download them once where you are online "
            f"(python -c \"import timm; timm.create_model('{name}', pretrained=True)\"), or start from a local file or an "
            f"installed weights package (`inflame weights` lists them), or train from scratch.")
-    if _offline() or not _reachable(url): raise ConfigError(msg)
+    if _offline() or not url_reachable(url): raise ConfigError(msg)
     try: return Path(hf_hub_download(repo, "model.safetensors"))
     except Exception as e: raise ConfigError(f"{msg} (download failed: {type(e).__name__}: {e})") from None
 
 def weights_file(src: WeightsSource) -> Path:
     "The local weights file of `src` (torchvision / timm weights fetched into their caches first)."
     if src.path is not None: return src.path
-    if src.source == "torchvision": src.path = torchvision_weights_file(src.name)
+    if src.source == "torchvision": src.path = ensure_pretrained(src.name, key=f"[model] weights = 'torchvision:{src.name}'")
     elif src.source == "timm": src.path = timm_weights_file(src.name)
     else: raise ConfigError(f"[model] weights = {src.name!r}: no file")
     return src.path
