@@ -223,9 +223,9 @@ def _focal_native(fr: Frame, cam: Camera | None, native: tuple[int, int] | None)
 
 def _dem_height(dem: str | os.PathLike, lon: float, lat: float) -> float:
     import numpy as np
-    from inflame import geo as G
-    rio = G._rasterio()
     from pyproj import Transformer
+    from inflame.raster import _rasterio
+    rio = _rasterio()
     with rio.open(dem) as ds:
         x, y = Transformer.from_crs("EPSG:4326", ds.crs, always_xy=True).transform(lon, lat)
         v = next(ds.sample([(x, y)], masked=True))[0]
@@ -351,8 +351,10 @@ def footprint(pose: FramePose) -> "shapely.Polygon":
 # %% ../nbs/05d_survey.ipynb #09ebc9e4
 def image_gsd(path: str | os.PathLike, **pose_kw) -> float | None:
     "Metres per pixel of an image: a raster's pixel size (projected CRS in metres), else the GSD of a raw frame's pose; None when neither is known."
-    from inflame import geo as G
-    g = G._record_geo({"image": str(path)})
+    from inflame.core import InflameError
+    from inflame.geo import raster_geo
+    try: g = raster_geo(path)
+    except (DataError, InflameError, OSError): g = {}
     if g.get("crs") and g.get("transform"):
         from pyproj import CRS
         c = CRS.from_user_input(g["crs"]); a, b, _, d, e = g["transform"][:5]
@@ -517,7 +519,8 @@ def write_frame_detections(records: Sequence[dict], out: str | os.PathLike, poin
     if points and len(df): df = df.set_geometry(df.geometry.centroid)
     dfo = df.to_crs(to_crs) if to_crs and df.crs is not None else df
     G.write_vector_file(dfo, out, "detections")
-    if G.VECTOR_SUFFIXES.get(out.suffix.lower()) == "GPKG":
+    from inflame.formats import VECTOR_SUFFIXES
+    if VECTOR_SUFFIXES.get(out.suffix.lower()) == "GPKG":
         fp = footprint_frame(poses); G.write_vector_file(fp.to_crs(to_crs) if to_crs else fp, out, "footprints")
     per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
     summary = {"out": str(out), "detections": len(df), "crs": dfo.crs.to_string() if dfo.crs is not None else None,
