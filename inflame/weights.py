@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_weights.ipynb #7566193f
 from __future__ import annotations
-import hashlib, importlib, json, os, pickle, re, threading, urllib.request
+import importlib, json, os, pickle, re, threading, urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,11 @@ from .core import ConfigError, get_logger
 # %% auto #0
 __all__ = ['IMAGENET_NORM', 'TF_LITE_NORM', 'WEIGHT_SUFFIXES', 'WEIGHT_PACKAGES', 'SAFE_PICKLE_GLOBALS', 'MSRA_NORM',
            'HEAD_NAMES', 'weights_package', 'package_weights_file', 'RestrictedUnpickler', 'load_restricted_pickle',
-           'read_state_dict', 'file_sha256', 'Mapping', 'detect_layout', 'map_lukemelas', 'map_detectron2',
-           'map_caffe2', 'WeightsMatch', 'match_weights', 'load_mapped', 'WeightsSource', 'resolve_weights',
-           'url_reachable', 'pretrained_weights_file', 'ensure_pretrained', 'timm_weights_file', 'weights_file',
-           'map_state_dict', 'load_start', 'start_record', 'start_normalisation', 'bare_model', 'available_weights',
-           'format_weights', 'check_weights', 'cmd_weights', 'add_weights_parser']
+           'read_state_dict', 'Mapping', 'detect_layout', 'map_lukemelas', 'map_detectron2', 'map_caffe2',
+           'WeightsMatch', 'match_weights', 'load_mapped', 'WeightsSource', 'resolve_weights', 'url_reachable',
+           'pretrained_weights_file', 'ensure_pretrained', 'timm_weights_file', 'weights_file', 'map_state_dict',
+           'load_start', 'start_record', 'start_normalisation', 'bare_model', 'available_weights', 'format_weights',
+           'check_weights', 'cmd_weights', 'add_weights_parser']
 
 # %% ../nbs/01b_weights.ipynb #fa30214c
 IMAGENET_NORM = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}   # torchvision's and most timm ImageNet weights
@@ -125,13 +125,6 @@ def read_state_dict(path: str | os.PathLike) -> dict:
         out[str(k)] = v
     if all(k.startswith("module.") for k in out): out = {k[len("module."):]: v for k, v in out.items()}   # saved from DataParallel
     return out
-
-def file_sha256(path: str | os.PathLike) -> str:
-    "The sha256 hex digest of file `path`."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
-    return h.hexdigest()
 
 # %% ../nbs/01b_weights.ipynb #0231b421
 MSRA_NORM = {"mean": [123.675 / 255, 116.28 / 255, 103.53 / 255], "std": [1 / 255] * 3}   # Caffe2 MSRA ResNets on RGB [0, 1] input (conv1 flipped from BGR)
@@ -471,6 +464,7 @@ def load_start(model, weights: str, arch: str = "") -> dict:
 
 def start_record(src: WeightsSource, path: Path, mp: Mapping, wm: WeightsMatch) -> dict:
     "The record of a start for `model.json`: where the weights came from, their file's sha256, key layout and input normalisation."
+    from inflame.data import file_sha256      # here, not at the top: `inflame weights` in the CLI stays light
     if src.normalisation: nm, how = src.normalisation, {"package": "the package", "file": "model.json beside the file"}.get(src.source, src.source)
     elif mp.normalisation: nm, how = mp.normalisation, f"the {mp.layout} layout"
     else: nm, how = IMAGENET_NORM, "assumed (ImageNet mean/std; the file does not say)"
