@@ -4,12 +4,13 @@
 
 # %% ../nbs/01b_weights.ipynb #7566193f
 from __future__ import annotations
-import importlib, json, os, pickle, re, threading, urllib.request
+import argparse, importlib, json, os, pickle, re, threading, urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
-from .core import ConfigError, get_logger
+from .core import ConfigError, _path_like, get_logger
+if TYPE_CHECKING: import torch     # torch is imported inside the functions that need it
 
 # %% auto #0
 __all__ = ['IMAGENET_NORM', 'TF_LITE_NORM', 'WEIGHT_SUFFIXES', 'WEIGHT_PACKAGES', 'SAFE_PICKLE_GLOBALS', 'MSRA_NORM',
@@ -149,7 +150,7 @@ def detect_layout(sd: dict) -> str:
     if any(re.fullmatch(r"conv1_w|res_conv1_bn_[sb]|res\d_\d+_branch\w+", k) for k in ks): return "caffe2"
     return "torchvision/timm"
 
-def _put(mp: Mapping, src: str, tgt: str, v):
+def _put(mp: Mapping, src: str, tgt: str, v: torch.Tensor) -> None:
     if tgt in mp.tensors: mp.unmapped[src] = f"maps to {tgt!r} as {mp.sources[tgt]!r} does"
     else: mp.tensors[tgt], mp.sources[tgt] = v, src
 
@@ -160,9 +161,10 @@ _LM_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_se_reduce": "se.conv_re
 _LM_IR = {"_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw", "_bn1": "bn2", "_se_reduce": "se.conv_reduce",
           "_se_expand": "se.conv_expand", "_project_conv": "conv_pwl", "_bn2": "bn3"}   # an expanding block: timm's InvertedResidual
 
-def map_lukemelas(sd: dict, model_keys) -> Mapping:
+def map_lukemelas(sd: dict, model_keys: Iterable[str]) -> Mapping:
     "lukemelas EfficientNet(-Lite) names -> timm `efficientnet*`: `_blocks.N` is the model's N-th block (stage by stage), module names by table."
     mp = Mapping("lukemelas", ordered=True)
+    model_keys = set(model_keys)
     blocks = sorted({(int(m[1]), int(m[2])) for k in model_keys if (m := re.match(r"blocks\.(\d+)\.(\d+)\.", k))})
     expanding = {int(m[1]) for k in sd if (m := re.match(r"_blocks\.(\d+)\._expand_conv\.", k))}
     features_only = bool(blocks) and "conv_head.weight" not in model_keys   # timm features_only: no final 1x1 conv, BN or head
@@ -195,7 +197,7 @@ def _d2_resnet_name(k: str) -> str | None:
              (r"linear\.(weight|bias)", lambda m: f"fc.{m[1]}")]
     return next((f(m) for pat, f in rules if (m := re.fullmatch(pat, k))), None)
 
-def map_detectron2(sd: dict, model_keys=()) -> Mapping:
+def map_detectron2(sd: dict, model_keys: Iterable[str] = ()) -> Mapping:
     "Detectron2 ResNet names (`stem.conv1`, `res2.0.conv1.norm`, ...) -> torchvision ResNet; the detector's other parts are left out by rule."
     mp = Mapping("detectron2")
     for k, v in sd.items():
@@ -216,7 +218,7 @@ def _c2_resnet_name(k: str) -> str | None:
              (r"fc1000_([wb])", lambda m: f"fc.{'weight' if m[1] == 'w' else 'bias'}")]
     return next((f(m) for pat, f in rules if (m := re.fullmatch(pat, k))), None)
 
-def map_caffe2(sd: dict, model_keys=()) -> Mapping:
+def map_caffe2(sd: dict, model_keys: Iterable[str] = ()) -> Mapping:
     "Caffe2 / MSRA ResNet blobs (`conv1_w`, `res2_0_branch2a_bn_s`, ...) -> torchvision ResNet, made to take RGB input."
     mp = Mapping("caffe2", normalisation=MSRA_NORM)
     for k, v in sd.items():
@@ -229,7 +231,7 @@ def map_caffe2(sd: dict, model_keys=()) -> Mapping:
     _fill_bn_stats(mp)
     return mp
 
-def _fill_bn_stats(mp: Mapping):
+def _fill_bn_stats(mp: Mapping) -> None:
     "A frozen (affine-only) BN has no running statistics: mean 0 and variance 1 make torch's BatchNorm compute the same function."
     import torch
     added = 0
@@ -297,7 +299,7 @@ def match_weights(model_sd: dict, mp: Mapping) -> tuple[dict, WeightsMatch]:
         wm.order = [(i, mp.sources[a], b) for i, (a, b) in enumerate(zip(in_file, wm.loaded)) if a != b]
     return load, wm
 
-def load_mapped(model, mp: Mapping, what: str = "weights", target: str = "the model") -> WeightsMatch:
+def load_mapped(model: torch.nn.Module, mp: Mapping, what: str = "weights", target: str = "the model") -> WeightsMatch:
     "Load mapping `mp` into `model`, all or nothing: a `ConfigError` lists the tensors that did not match and why."
     load, wm = match_weights(model.state_dict(), mp)
     if not wm.ok or not load:
@@ -317,8 +319,6 @@ class WeightsSource:
     arch: str = ""                   # the architecture the weights are for, when known ("timm:" prefix for timm)
     licence: str = ""
     normalisation: dict | None = None  # the input mean/std the weights were trained with (None: not known, ImageNet's assumed)
-
-def _looks_like_path(v: str) -> bool: return os.sep in v or "/" in v or v.endswith(WEIGHT_SUFFIXES)
 
 def _torchvision_weights(name: str):
     "torchvision's weights enum member for `resnet50` (its DEFAULT) or `resnet50.IMAGENET1K_V2`, or None."
@@ -353,7 +353,7 @@ def resolve_weights(value: str) -> WeightsSource:
         cfg = timm.models.get_pretrained_cfg(nm)
         return WeightsSource("timm", nm, arch=f"timm:{nm.partition('.')[0]}", licence=str(getattr(cfg, "license", "") or ""),
                              normalisation={"mean": list(cfg.mean), "std": list(cfg.std)})
-    if _looks_like_path(v) and not sep: raise ConfigError(f"[model] weights = {v!r}: no such file (relative to {Path.cwd()})")
+    if _path_like(v) and not sep: raise ConfigError(f"[model] weights = {v!r}: no such file (relative to {Path.cwd()})")
     raise ConfigError(f"[model] weights = {v!r}: not a file, an installed weights package ({', '.join(WEIGHT_PACKAGES)}), "
                       f"nor a torchvision or timm model with pretrained weights (torchvision:NAME, timm:NAME); `inflame weights` lists what is here")
 
@@ -431,7 +431,7 @@ def weights_file(src: WeightsSource) -> Path:
     return src.path
 
 # %% ../nbs/01b_weights.ipynb #c1f7bf1a
-def map_state_dict(sd: dict, model_keys, layout: str | None = None) -> Mapping:
+def map_state_dict(sd: dict, model_keys: Iterable[str], layout: str | None = None) -> Mapping:
     "State dict `sd` renamed onto a model with tensor names `model_keys` by the rules of its layout (detected when None)."
     layout = layout or detect_layout(sd)
     rules = {"lukemelas": map_lukemelas, "detectron2": map_detectron2, "caffe2": map_caffe2}
@@ -443,11 +443,11 @@ def map_state_dict(sd: dict, model_keys, layout: str | None = None) -> Mapping:
 
 def _bare(arch: str) -> str: return arch.removeprefix("timm:").removeprefix("torchvision:").partition(".")[0]
 
-def _net(model):
+def _net(model: torch.nn.Module) -> torch.nn.Module:
     "The network to load into: fastai's `TimmBody` holds the timm model as `.model`."
     return model.model if type(model).__name__ == "TimmBody" else model
 
-def load_start(model, weights: str, arch: str = "") -> dict:
+def load_start(model: torch.nn.Module, weights: str, arch: str = "") -> dict:
     "Load starting weights `weights` (a `[model] weights` value) into `model`, all or nothing; returns the start record for `model.json`."
     src = resolve_weights(weights)
     if src.arch and arch and _bare(src.arch) != _bare(arch):
@@ -480,7 +480,7 @@ def start_normalisation(weights: str) -> dict:
     return dict(mp_norm or IMAGENET_NORM)
 
 # %% ../nbs/01b_weights.ipynb #d4a2121f
-def bare_model(arch: str):
+def bare_model(arch: str) -> torch.nn.Module:
     "A randomly initialised ImageNet network `arch` (a torchvision name, or `timm:NAME`) to load starting weights into."
     name = _bare(arch)
     if not arch.startswith("timm:"):
@@ -549,7 +549,7 @@ def check_weights(name: str, arch: str = "") -> dict:
     if not arch: raise ConfigError(f"weights {name!r}: say which architecture to load it into (--arch resnet50, --arch timm:efficientnet_lite0)")
     return load_start(bare_model(arch), name, arch)
 
-def cmd_weights(args) -> int:
+def cmd_weights(args: argparse.Namespace) -> int:
     "List the starting weights available offline (weights packages, torchvision and timm caches) with source, licence and input normalisation; with NAME, load it into its architecture and print its start record."
     if args.name:
         print(json.dumps(check_weights(args.name, args.arch), indent=2)); return 0
@@ -557,7 +557,7 @@ def cmd_weights(args) -> int:
     print(json.dumps(rows, indent=2) if args.json else format_weights(rows))
     return 0
 
-def add_weights_parser(sub):
+def add_weights_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     "Add `inflame weights`, its options and the function it runs to the subcommands `sub`."
     w = sub.add_parser("weights", help="list the starting weights available offline (source, licence, input normalisation), or check one",
                        description=cmd_weights.__doc__)
