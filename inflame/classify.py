@@ -23,9 +23,11 @@ from fastai.vision.all import (BaseLoss, Callback, CancelEpochException, Categor
 from fastai.vision.learner import _default_meta
 from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
-                          get_device, get_logger, load_state_dict_file, progress, runtime_loader, new_run_dir, save_config, seed_everything, write_json)
+                          get_device, get_logger, in_notebook, load_state_dict_file, new_run_dir, with_progress, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
-from .learn import Autocast, Task, find_lr, load_checkpoint, plot_losses, write_metrics
+from .learn import Autocast, find_lr, load_checkpoint, plot_losses, write_metrics
+from .tasks import (RUNTIME_FORMATS, RUNTIMES, GraphRunner, ImageClassifier, ModelFolder, OnnxClassifier, Predictor, Task,
+                           check_choice, preprocess_array, read_model)
 from . import learn as _learn
 
 # %% auto #0
@@ -33,8 +35,9 @@ __all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TAS
            'pretrained_weights_file', 'url_reachable', 'ensure_pretrained', 'load_matching', 'ArchFactory', 'LoadRGB',
            'aug_options', 'manifest_items', 'classify_dataloaders', 'FocalLoss', 'FocalLossFlat', 'class_weights',
            'make_loss', 'macro_f1', 'build_learner', 'plot_confusion', 'plot_top_losses', 'classification_metrics',
-           'build_model', 'export_model', 'preprocess_image', 'ClassifierModel', 'load_model', 'iter_probabilities',
-           'predict', 'eval_items', 'evaluate', 'prepare_manifest', 'ClassifyTask', 'train', 'demo']
+           'build_model', 'export_model', 'preprocess_image', 'ClassifierModel', 'ExportedClassifier',
+           'ClassifierGraph', 'pickle_refused', 'load_model', 'iter_probabilities', 'predict', 'eval_items', 'evaluate',
+           'prepare_manifest', 'ClassifyTask', 'train', 'demo']
 
 # %% ../nbs/02_classify.ipynb #182702da
 def _did_you_mean(name: str, options) -> str:
@@ -363,24 +366,17 @@ def export_model(learn: Learner, model_dir: str | os.PathLike, meta: dict) -> Pa
 
 def preprocess_image(im, meta: dict) -> torch.Tensor:
     "RGB PIL image -> uint8 CHW tensor resized per `meta` as fastai's validation `Resize` does (squish or centre crop, bilinear)."
-    from PIL import Image
-    s = meta["image_size"]; w, h = (s, s) if isinstance(s, int) else tuple(s)
-    if meta.get("resize", "squish") == "crop":
-        W, H = im.size; r = min(W / w, H / h); cw, ch = int(r * w), int(r * h)
-        l, t = int(0.5 * (W - cw)), int(0.5 * (H - ch)); im = im.crop((l, t, l + cw, t + ch))
-    im = im.resize((w, h), Image.BILINEAR)
-    return torch.from_numpy(np.asarray(im, dtype=np.uint8).copy()).permute(2, 0, 1)
+    return torch.from_numpy(preprocess_array(im, meta))      # the numpy preprocessing of `inflame.tasks` (ONNX Runtime predicts without torch)
 
 # %% ../nbs/02_classify.ipynb #b22d76cf
 @dataclass
-class ClassifierModel:
-    "A classifier ready for inference: the network (eval mode, on `device`), its `model.json` metadata, and its preprocessing."
+class ClassifierModel(ImageClassifier):
+    "A classifier ready for inference (a `tasks.Predictor`; its records are `tasks.ImageClassifier`'s): the network (eval mode, on `device`), its `model.json` metadata, and its preprocessing."
     model: nn.Module
     meta: dict
     device: torch.device
-
-    @property
-    def labels(self) -> list[str]: return list(self.meta["labels"])
+    runtime: str = "torch"
+    folder: ModelFolder | None = None
 
     def preprocess(self, im) -> torch.Tensor:
         "RGB PIL image -> uint8 CHW tensor, resized as in validation (see `preprocess_image`)."
@@ -394,29 +390,55 @@ class ClassifierModel:
         x = (xb.to(self.device).float() / 255 - mean) / std
         return F.softmax(self.model(x).float(), -1).cpu()
 
-def _model_dir(path: Path) -> Path:
-    if path.is_file(): return path.parent
-    return path / "model" if not (path / "model.json").is_file() and (path / "model" / "model.json").is_file() else path
+    def prepare(self, im) -> torch.Tensor:
+        "The uint8 tensor of `preprocess`."
+        return self.preprocess(im)
+
+    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list:
+        "A probability vector per prepared image (one batch); options do not change them (`top_k` is the record's)."
+        return list(self.probabilities(torch.stack(list(xs)))) if len(xs) else []
+
+class ExportedClassifier(ClassifierModel):
+    "A `ClassifierModel` whose `probabilities` run an exported graph (`model` is its `tasks.GraphRunner`): predict and serve use it unchanged."
+    def probabilities(self, xb: torch.Tensor) -> torch.Tensor:
+        "Class probabilities (on the CPU) of a uint8 batch made by `preprocess`."
+        return self.model(xb)[0].float()
+
+class ClassifierGraph(nn.Module):
+    "What a classifier export holds: uint8 NCHW batch (resized as `ClassifierModel.preprocess` does) -> class probabilities (float32)."
+    def __init__(self, model: nn.Module, meta: dict):
+        super().__init__()
+        self.model, nm = model, meta["normalize"]
+        self.register_buffer("mean", torch.tensor(nm["mean"]).view(1, -1, 1, 1)); self.register_buffer("std", torch.tensor(nm["std"]).view(1, -1, 1, 1))
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = (x.to(self.mean.dtype) / 255 - self.mean) / self.std
+        return torch.softmax(self.model(x).float(), -1)
 
 # %% ../nbs/02_classify.ipynb #315b74ef
-def load_model(model_dir: str | os.PathLike, device: str = "auto") -> ClassifierModel:
-    "Load an exported classifier: from `model.safetensors` + `model.json` (model or run folder), or from a fastai `.pkl` file."
-    p = Path(model_dir); dev = get_device(device or "auto")
-    if not p.exists(): raise InflameError(f"{p}: no such model file or folder")
-    if p.is_file() and p.suffix == ".pkl": return _load_pkl(p, dev)
-    d = _model_dir(p); mj = d / "model.json"
-    if not mj.is_file(): raise InflameError(f"{p}: not an inflame model (expected a folder with model.json, or a run folder with model/)")
-    try: meta = json.loads(mj.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e: raise InflameError(f"{mj}: not valid JSON: {e}") from None
-    missing = [k for k in ("task", "arch", "labels", "image_size", "normalize") if k not in meta]
-    if missing or meta["task"] != "classify": raise InflameError(f"{mj}: not a classifier's model.json (task {meta.get('task')!r}, missing {missing})")
-    w = d / meta.get("weights", "model.safetensors")
-    if not w.is_file(): raise InflameError(f"{w}: weights file not found")
+def pickle_refused(f: Path) -> InflameError:
+    "The error for a fastai pickle loaded without `trust`."
+    return InflameError(f"{f}: a pickle (fastai export); loading it runs code stored in the file. Serve the model folder "
+                        f"(safetensors weights) instead, or pass --trust (trust=True) if you trust where this file comes from")
+
+def _load_weights(folder: ModelFolder, dev: torch.device) -> ClassifierModel:
+    "The network of `folder` rebuilt from `model.json` and its safetensors weights."
+    meta = folder.meta
+    missing = [k for k in ("arch", "labels", "image_size", "normalize") if k not in meta]
+    if missing: raise InflameError(f"{folder.dir / 'model.json'}: not a classifier's model.json (task {meta.get('task')!r}, missing {missing})")
+    w = folder.weights_file()
     from safetensors.torch import load_file
     model = build_model(meta)
     try: model.load_state_dict(load_file(str(w)))
     except RuntimeError as e: raise InflameError(f"{w}: does not fit {meta['arch']} with {len(meta['labels'])} classes: {str(e).splitlines()[0]}") from None
-    return ClassifierModel(model.eval().to(dev), meta, dev)
+    return ClassifierModel(model.eval().to(dev), meta, dev, folder=folder)
+
+def load_model(model_dir: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
+               trust: bool = True) -> ClassifierModel:
+    """Load an exported classifier (`ClassifyTask.load`): from `model.safetensors` + `model.json` (model or run folder), from a
+    fastai `.pkl` file (`trust`), or its TorchScript / ONNX export (`runtime`)."""
+    f = read_model(model_dir)
+    if f.kind != "classify": raise InflameError(f"{f.dir / 'model.json'}: not a classifier's model.json (task {f.kind!r})")
+    return TASK.load(f, device or "auto", runtime, precision, trust)
 
 def _load_pkl(p: Path, dev) -> ClassifierModel:
     "A fastai export: labels, image size and normalisation come from its DataLoaders' transforms."
@@ -448,20 +470,12 @@ def _collate(batch):
     ok = [b for b in batch if b[1] is not None]
     return [b[0] for b in ok], (torch.stack([b[1] for b in ok]) if ok else None), [(b[0], b[2]) for b in batch if b[1] is None]
 
-def _in_notebook() -> bool:
-    from fastprogress.fastprogress import IN_NOTEBOOK
-    return IN_NOTEBOOK
-
-def _progress(it, total: int, show: bool | None = None, what: str = "batches"):
-    "`inflame.core.progress` (kept under its old name)."
-    return progress(it, total, what, show)
-
 def iter_probabilities(cm: ClassifierModel, paths: Sequence, batch_size: int = 32, num_workers: int = 0,
                        progress: bool | None = None) -> Iterator[tuple[int, torch.Tensor | None, str]]:
     "`(index, probabilities or None, error)` for each of `paths`, in order, computed in batches."
     ds = _ImageFiles(list(paths), cm.meta)
     dl = torch.utils.data.DataLoader(ds, batch_size=max(1, batch_size), num_workers=num_workers, collate_fn=_collate)
-    for idx, xb, errs in _progress(dl, len(dl), progress, "images: batch"):
+    for idx, xb, errs in with_progress(dl, len(dl), "images: batch", progress):
         probs = cm.probabilities(xb) if xb is not None else None
         out = [(i, probs[j], "") for j, i in enumerate(idx)] + [(i, None, e) for i, e in errs]
         yield from sorted(out, key=itemgetter(0))
@@ -477,19 +491,12 @@ def _source_paths(source) -> list[Path]:
 def predict(model_dir: str | os.PathLike, source, top_k: int = 3, batch_size: int = 32, device: str = "auto",
             num_workers: int = 0, progress: bool | None = None, model: ClassifierModel | None = None, runtime: str = "torch", **kw) -> Iterator[dict]:
     """Predict an image, a folder (recursively) or a list of images: an iterator of JSON-able records, one per image, in order;
-    `runtime` 'torchscript' or 'onnxruntime' runs the model's export (`inflame.export`) instead of eager PyTorch."""
-    if model is None and runtime != "torch":
-        model = runtime_loader(runtime)(model_dir, runtime, device or "auto")   # registered by inflame.export (which builds on this module)
-    cm = model or load_model(model_dir, device or "auto")
+    `runtime` 'torchscript' or 'onnxruntime' runs the model's export (made by `inflame.export`) instead of eager PyTorch."""
+    cm = model or load_model(model_dir, device or "auto", runtime)
     paths = _source_paths(source)
-    if top_k is None or top_k < 1: top_k = 1
-    k = min(int(top_k), len(cm.labels)); labels = cm.labels
     def records():
         for i, p, err in iter_probabilities(cm, paths, batch_size or 32, num_workers, progress):
-            if p is None: yield {"image": str(paths[i]), "error": err}; continue
-            v, ix = p.topk(k)
-            yield {"image": str(paths[i]), "label": labels[int(ix[0])], "probability": round(float(v[0]), 6),
-                   "top_k": [[labels[j], round(q, 6)] for q, j in zip(v.tolist(), ix.tolist())]}
+            yield {"image": str(paths[i]), "error": err} if p is None else cm.record(str(paths[i]), None, p, top_k=top_k)
     return records()
 
 # %% ../nbs/02_classify.ipynb #71b582b3
@@ -556,40 +563,11 @@ def prepare_manifest(cfg: Config) -> tuple[Manifest, list]:
         if m.task != "classify": raise DataError(f"{mp}: a {m.task!r} manifest; a classifier needs a 'classify' one")
     else:
         m, skipped = make_manifest(d.path, "classify", valid_pct=d.valid_pct, test_pct=d.test_pct, seed=d.seed,
-                                   bad_images=d.bad_images, progress=_in_notebook())
+                                   bad_images=d.bad_images, progress=in_notebook())
     missing = [r["path"] for r in m.rows if not m.path_of(r).is_file()]
     if missing: raise DataError(f"{m.root}: {len(missing)} image(s) of the manifest not found, e.g. {missing[0]} (is [data] path the folder the manifest is relative to?)")
     if len(m.labels) < 2: raise DataError(f"{m.root}: only one class ({', '.join(m.labels) or 'none'}): a classifier needs at least two class folders")
     return m, skipped
-
-# %% ../nbs/02_classify.ipynb #6a4266ba
-class ClassifyTask(Task):
-    "The classification task's builders for `inflame.learn.run`: a fastai `vision_learner` on a split manifest."
-    kind, monitor, mode, collect_preds, metric_names = "classify", "accuracy", "max", True, {"f1_score": "macro_f1"}
-
-    def check(self, cfg: Config) -> None:
-        "Arch, starting weights and augmentation options, before any folder is made."
-        a = resolve_arch(cfg.model.arch)
-        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
-        elif cfg.model.pretrained and a["source"] == "torchvision": ensure_pretrained(a["name"])
-        if cfg.train.augment: aug_options(cfg.train.aug)
-
-    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[Manifest, dict]:
-        "The run's manifest (a run folder's own when resuming) and the images left out."
-        if manifest is not None: return _rooted(read_manifest(manifest), cfg.data.path), {}
-        m, skipped = prepare_manifest(cfg)
-        return m, {"skipped": skipped, "fresh": not cfg.data.manifest}
-
-# %% ../nbs/02_classify.ipynb #1e56aeb5
-@patch
-def learner(self: ClassifyTask, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner:
-    "`build_learner` on the manifest's train and valid rows."
-    device = get_device(cfg.train.device)
-    dls = classify_dataloaders(m, cfg, device)
-    learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
-    get_logger().info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
-                      f"{len(m.labels)} classes, {device}, {cfg.train.precision}")
-    return learn
 
 # %% ../nbs/02_classify.ipynb #fa248380
 def _top_losses(probs: torch.Tensor, yt: list[int], yp: list[int], items: list, labels: Sequence[str], n: int = 9) -> list[dict]:
@@ -609,26 +587,94 @@ def _model_meta(cfg: Config, m: Manifest, vm: dict, state) -> dict:
             "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
             "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
 
-# %% ../nbs/02_classify.ipynb #f0ffb191
-@patch
-def finish(self: ClassifyTask, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state) -> dict:
-    "Valid metrics, confusion matrix, top losses, the export, the test split's evaluation."
-    labels, valid, dls = m.labels, manifest_items(m, "valid"), learn.dls
-    logits, targs = state.valid_preds if state.valid_preds is not None else learn.get_preds(dl=dls.valid, act=noop)[:2]
-    probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
-    vm = classification_metrics(yt, yp, labels)
-    plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
-    plot_top_losses(_top_losses(probs, yt, yp, valid, labels), run_dir / "top_losses.png", cfg.data.background)
-    export_model(learn, run_dir / "model", _model_meta(cfg, m, vm, state))
-    test = None
-    if m.split("test"):
-        test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
-                        batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
-        test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
-    get_logger().info(f"valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
-    return {"image_size": cfg.data.image_size,
-            "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
-            "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
+# %% ../nbs/02_classify.ipynb #6a4266ba
+class ClassifyTask(Task):
+    "The classification task for its whole life: `inflame.learn.run`'s builders (a fastai `vision_learner` on a split manifest), loading for inference, and the export graph."
+    kind, monitor, mode, collect_preds, metric_names = "classify", "accuracy", "max", True, {"f1_score": "macro_f1"}
+    options = {"top_k": 3}
+    list_source, cpu_max_batch = True, 16
+    outputs, tolerance, check_images_per = ("probabilities",), {"probability": 1e-5}, 3
+
+    def check(self, cfg: Config) -> None:
+        "Arch, starting weights and augmentation options, before any folder is made."
+        a = resolve_arch(cfg.model.arch)
+        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
+        elif cfg.model.pretrained and a["source"] == "torchvision": ensure_pretrained(a["name"])
+        if cfg.train.augment: aug_options(cfg.train.aug)
+
+    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[Manifest, dict]:
+        "The run's manifest (a run folder's own when resuming) and the images left out."
+        if manifest is not None: return _rooted(read_manifest(manifest), cfg.data.path), {}
+        m, skipped = prepare_manifest(cfg)
+        return m, {"skipped": skipped, "fresh": not cfg.data.manifest}
+
+    def learner(self, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner:
+        "`build_learner` on the manifest's train and valid rows."
+        device = get_device(cfg.train.device)
+        dls = classify_dataloaders(m, cfg, device)
+        learn = build_learner(cfg, dls, run_dir, [l for _, l in manifest_items(m, "train")])
+        get_logger().info(f"run {run_dir}: {cfg.model.arch} on {len(dls.train_ds)} train / {len(dls.valid_ds)} valid images, "
+                          f"{len(m.labels)} classes, {device}, {cfg.train.precision}")
+        return learn
+
+    def finish(self, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state) -> dict:
+        "Valid metrics, confusion matrix, top losses, the export, the test split's evaluation."
+        labels, valid, dls = m.labels, manifest_items(m, "valid"), learn.dls
+        logits, targs = state.valid_preds if state.valid_preds is not None else learn.get_preds(dl=dls.valid, act=noop)[:2]
+        probs = F.softmax(logits.float(), -1); yt, yp = targs.long().tolist(), probs.argmax(1).tolist()
+        vm = classification_metrics(yt, yp, labels)
+        plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
+        plot_top_losses(_top_losses(probs, yt, yp, valid, labels), run_dir / "top_losses.png", cfg.data.background)
+        export_model(learn, run_dir / "model", _model_meta(cfg, m, vm, state))
+        test = None
+        if m.split("test"):
+            test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
+                            batch_size=cfg.train.batch_size, device=str(dls.device), progress=False)
+            test = {k: test[k] for k in ("images", "accuracy", "macro_f1", "per_class")}
+        get_logger().info(f"valid accuracy {vm['accuracy']:.4f}, macro F1 {vm['macro_f1']:.4f}; model in {run_dir / 'model'}")
+        return {"image_size": cfg.data.image_size,
+                "valid": {k: vm[k] for k in ("images", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix")},
+                "test": test, "model": {"dir": "model", "weights": "model/model.safetensors", "json": "model/model.json", "fastai_export": "model/model.pkl"}}
+
+    def train(self, cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
+        "`inflame.learn.run` with these builders."
+        return _learn.run(self, cfg, resume, cbs)
+
+    def load(self, folder: ModelFolder, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
+             trust: bool = False) -> ClassifierModel:
+        "The classifier of `folder`: its safetensors weights, a fastai pickle (only with `trust`), or its export on `runtime`."
+        if precision != "fp32": raise ConfigError(f"precision = {precision!r}: for detection models; {folder.dir} is a classify model")
+        if check_choice("runtime", runtime, RUNTIMES) == "onnxruntime": return OnnxClassifier(folder, device)
+        if runtime == "torchscript":
+            fmt = RUNTIME_FORMATS[runtime]; info = folder.export_info(fmt)
+            runner = GraphRunner(folder.dir / info["file"], fmt, device)
+            return ExportedClassifier(runner, folder.meta, runner.device, runtime, folder)
+        dev, src = get_device(device or "auto"), folder.pkl
+        if src is None and not folder.weights.is_file():
+            alt = folder.dir / folder.meta.get("fastai_export", "model.pkl")
+            if alt.is_file(): src = alt          # only a pickle: allowed with trust
+        if src is None: return _load_weights(folder, dev)
+        if not trust: raise pickle_refused(src)
+        cm = _load_pkl(src, dev); cm.folder = folder
+        return cm
+
+    def export_graph(self, folder: ModelFolder, device: str = "cpu") -> tuple[nn.Module, float]:
+        "`ClassifierGraph` of the eager classifier; every probability is compared (threshold 0)."
+        return ClassifierGraph(self.load(folder, device, trust=True).model, folder.meta), 0.0
+
+    def export_inputs(self, images: Sequence, meta: dict, device, fmt: str, dynamic: bool) -> list[torch.Tensor]:
+        "One uint8 batch of the images, preprocessed as for prediction."
+        return [torch.stack([preprocess_image(im, meta) for im in images]).to(device)]
+
+    def export_axes(self, fmt: str, dynamic: bool) -> dict:
+        "Any batch size."
+        return {0: "batch"}
+
+    def compare(self, inputs: Sequence, pairs: Sequence, min_score: float = 0.0) -> dict:
+        "The largest probability difference over the checked batches, and `ok` against `tolerance`."
+        tol = self.tolerance
+        d = max(float((a.float().cpu() - b[0].float()).abs().max()) for a, b in pairs)
+        return {"max_probability": d, "images": sum(len(x) for x in inputs), "ok": d <= tol["probability"], "tolerance": tol}
 
 # %% ../nbs/02_classify.ipynb #7fa8fd80
 TASK = ClassifyTask()
@@ -636,7 +682,7 @@ TASK = ClassifyTask()
 # %% ../nbs/02_classify.ipynb #baf9c6c2
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
     "Train the classifier of `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
-    return _learn.run(TASK, cfg, resume, cbs)
+    return TASK.train(cfg, resume, cbs)
 
 # %% ../nbs/02_classify.ipynb #6a5246c1
 DEMO_CONFIG = '''# inflame demo: a shapes classifier trained from scratch on CPU (see nbs/02_classify.ipynb)

@@ -15,18 +15,21 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from . import data as D
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, autocast_inference,
-                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, inference_dtype, progress, runtime_loader,
+                          config_from_dict, config_to_dict, dumps_json, get_device, get_logger, in_notebook, inference_dtype, with_progress,
                           load_state_dict_file, new_run_dir, save_config, seed_everything, seed_worker, write_json)
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
-from .learn import Autocast, Task, load_checkpoint
+from .learn import Autocast, load_checkpoint
+from .tasks import (RUNTIME_FORMATS, RUNTIMES, WEIGHTS, GraphRunner, ModelFolder, Predictor, Task, check_choice,
+                           read_model)
 from . import learn as _learn
 
 # %% auto #0
 __all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'MIN_SIDE', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head',
            'TridentRCNN', 'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend',
            'build_model', 'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode',
-           'sum_losses', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model',
+           'sum_losses', 'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model',
+           'load_model', 'DetectorModel', 'DetectorGraph', 'ExportedDetector', 'compare_detections', 'merge_checks',
            'DetectTask', 'train', 'resized_size', 'input_problem', 'predict_images', 'predict', 'coco_metrics',
            'evaluate', 'show_detections', 'plot_predictions', 'demo_config', 'demo']
 
@@ -371,10 +374,8 @@ def sum_losses(pred: dict, *yb) -> Tensor:
     "The training loss: the sum of the loss dict."
     return sum(pred.values())
 
-def _coco_eval(dets: Sequence[dict], gts: Sequence[dict], num_classes: int) -> tuple:
-    "COCO bbox evaluation of in-memory detections vs targets (labels 1..K); returns the `COCOeval` (or None without boxes)."
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
+def _coco_eval(dets: Sequence[dict], gts: Sequence[dict], num_classes: int):
+    "COCO bbox evaluation (`run_cocoeval`) of in-memory detections vs targets (labels 1..K); the `COCOeval`, or None without boxes."
     images, anns, res = [], [], []
     for i, (d, g) in enumerate(zip(dets, gts)):
         images.append({"id": i + 1, "width": 1, "height": 1})
@@ -383,10 +384,13 @@ def _coco_eval(dets: Sequence[dict], gts: Sequence[dict], num_classes: int) -> t
                          "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "area": (b[2] - b[0]) * (b[3] - b[1])})
         for b, s, l in zip(d["boxes"].tolist(), d["scores"].tolist(), d["labels"].tolist()):
             res.append({"image_id": i + 1, "category_id": int(l), "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s})
-    return _run_cocoeval({"images": images, "annotations": anns, "categories": [{"id": k} for k in range(1, num_classes + 1)]}, res)
+    return run_cocoeval({"images": images, "annotations": anns, "categories": [{"id": k} for k in range(1, num_classes + 1)]}, res)
 
 # %% ../nbs/04_detect.ipynb #4cfe97cc
-def _run_cocoeval(gt_dict: dict, results: list):
+def run_cocoeval(gt_dict: dict, results: list, max_dets: int | None = None):
+    """The one COCO bbox evaluation (pycocotools, quiet) of `results` (`[{image_id, category_id, bbox, score}]`) against COCO dict
+    `gt_dict`: the evaluated, accumulated and summarised `COCOeval`, or None when there is no ground-truth box. `max_dets`:
+    the largest detection count per image scored (pycocotools' third `maxDets`, 100 by default)."""
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
     if not gt_dict["annotations"]: return None
@@ -394,7 +398,9 @@ def _run_cocoeval(gt_dict: dict, results: list):
         gt = COCO(); gt.dataset = gt_dict; gt.createIndex()
         dt = gt.loadRes(results) if results else COCO()
         if not results: dt.dataset = {"images": gt_dict["images"], "annotations": [], "categories": gt_dict["categories"]}; dt.createIndex()
-        E = COCOeval(gt, dt, "bbox"); E.evaluate(); E.accumulate(); E.summarize()
+        E = COCOeval(gt, dt, "bbox")
+        if max_dets is not None: E.params.maxDets = [1, 100, int(max_dets)]
+        E.evaluate(); E.accumulate(); E.summarize()
     return E
 
 class _Value(Metric):
@@ -501,7 +507,7 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
     if cfg.train.precision == "fp16":
         if device.type != "cuda": raise ConfigError(f"{cfg.source}: [train] precision = 'fp16' needs a CUDA GPU (device is {device}); use 'bf16' or 'fp32'")
         learn.to_fp16()
-    if not sys.stderr.isatty() and not _in_notebook():   # no progress bars: one log line per epoch on stderr instead
+    if not sys.stderr.isatty() and not in_notebook():   # no progress bars: one log line per epoch on stderr instead
         learn.remove_cb(ProgressCallback)
         rank0 = int(os.environ.get("RANK", "0")) == 0      # in a distributed job only rank 0 logs epochs; epochs skipped on resume are not logged
         learn.logger = lambda log: rank0 and len(log) == len(learn.recorder.metric_names) and get_logger().info("  ".join(f"{n} {_fmt(v)}" for n, v in zip(learn.recorder.metric_names, log)))
@@ -517,36 +523,27 @@ def _splitter(model: nn.Module) -> list:
     ids = {id(p) for p in body}
     return [body, [p for p in model.parameters() if id(p) not in ids]]
 
-def _in_notebook() -> bool:
-    try: return get_ipython().__class__.__name__ == "ZMQInteractiveShell"   # noqa: F821
-    except NameError: return False
-
 # %% ../nbs/04_detect.ipynb #20cd58a1
 def export_model(model: nn.Module, cfg: Config, labels: Sequence[str], out: str | os.PathLike, **extra) -> Path:
-    "Write `model.json` + `weights.safetensors` for `model` into folder `out` (atomically); returns the folder."
+    "Write `model.json` + `model.safetensors` for `model` into folder `out` (atomically); returns the folder."
     from safetensors.torch import save as st_save
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    atomic_write(out/"weights.safetensors", st_save(sd))
+    atomic_write(out/WEIGHTS, st_save(sd))
     scale_aware, ranges = (model.scale_ranges is not None, model.scale_ranges) if isinstance(model, TridentRCNN) else (None, None)
     meta = {"task": "detect", "format": "inflame-detect/1", "arch": cfg.model.arch, "backend": detect_backend(cfg),
             "labels": list(labels), "num_classes": len(labels) + 1, "min_size": cfg.model.min_size, "max_size": cfg.model.max_size,
             "branches": cfg.model.branches, "dilations": list(cfg.model.dilations), "test_branches": cfg.model.test_branches,
             "scale_aware": scale_aware, "scale_ranges": ranges, "score_threshold": cfg.model.score_threshold,
             "frozen_norm": any(type(m).__name__ == "FrozenBatchNorm2d" for m in model.modules()),
-            "weights": "weights.safetensors", "config": config_to_dict(cfg), **extra}
+            "weights": WEIGHTS, "config": config_to_dict(cfg), **extra}
     write_json(out/"model.json", meta)
     return out
 
-def load_model(model_dir: str | os.PathLike, device: str = "auto") -> tuple[nn.Module, dict]:
-    "Rebuild an exported detector from `model_dir` (or a run folder with `model/`): `(model in eval mode on device, meta)`."
-    p = Path(model_dir)
-    if (p/"model"/"model.json").is_file() and not (p/"model.json").is_file(): p = p/"model"
-    if not (p/"model.json").is_file(): raise InflameError(f"{model_dir}: not a detection model folder (no model.json)")
-    try: meta = json.loads((p/"model.json").read_text())
-    except json.JSONDecodeError as e: raise InflameError(f"{p/'model.json'}: not valid JSON: {e}") from None
-    if meta.get("task") != "detect": raise InflameError(f"{p/'model.json'}: task is {meta.get('task')!r}, expected 'detect'")
-    cfg = config_from_dict(meta["config"], source=str(p/"model.json"))
+def _build_detector(folder: ModelFolder) -> nn.Module:
+    "The network of `folder` rebuilt from `model.json`, its weights loaded (`model.safetensors`; older folders: the file model.json names)."
+    meta = folder.meta
+    cfg = config_from_dict(meta["config"], source=str(folder.dir/"model.json"))
     cfg.model.weights, cfg.model.pretrained = "", False
     if meta.get("backend") == "torchvision":
         model = build_torchvision_model(meta["arch"], meta["num_classes"], meta["min_size"], meta["max_size"], meta["dilations"],
@@ -554,17 +551,129 @@ def load_model(model_dir: str | os.PathLike, device: str = "auto") -> tuple[nn.M
                                         meta.get("scale_ranges"), min(meta.get("score_threshold", 0.05), 0.05))
     else: model = build_model(cfg, meta["labels"], train=False)
     from safetensors.torch import load_file
-    wf = p/meta.get("weights", "weights.safetensors")
-    if not wf.is_file(): raise InflameError(f"{wf}: weights file missing")
-    model.load_state_dict(load_file(str(wf)))
-    meta["model_dir"] = str(p)
-    return model.to(get_device(device)).eval(), meta
+    model.load_state_dict(load_file(str(folder.weights_file())))
+    return model
+
+def load_model(model_dir: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
+               trust: bool = False) -> DetectorModel:
+    """Rebuild an exported detector from `model_dir` (or a run folder with `model/`) as a `DetectorModel` (`DetectTask.load`): eager
+    on `device`, or its TorchScript / ONNX export (`runtime`). It still unpacks as the older `model, meta = load_model(...)`."""
+    f = read_model(model_dir)
+    if f.kind != "detect": raise InflameError(f"{f.dir/'model.json'}: task is {f.kind!r}, expected 'detect'")
+    return TASK.load(f, device or "auto", runtime, precision, trust)
+
+# %% ../nbs/04_detect.ipynb #6f6b9ee5
+class DetectorModel(Predictor):
+    """A detector ready for inference (a `tasks.Predictor`): the network (eager, or an `ExportedDetector`), its `model.json`
+    metadata (with `model_dir`), the precision it runs in and its default score threshold. `model, meta = detector` still works."""
+    def __init__(self, model: nn.Module, meta: dict, precision: str = "fp32", runtime: str = "torch", folder: ModelFolder | None = None):
+        self.model, self.meta, self.precision, self.runtime, self.folder = model, meta, precision, runtime, folder
+        self.device = next(model.parameters()).device
+        self.score_threshold = float(meta.get("score_threshold", 0.05))
+    def __iter__(self):                           # the older contract: `model, meta = load_model(...)`
+        yield self.model; yield self.meta
+    def __getitem__(self, i: int): return (self.model, self.meta)[i]
+    @property
+    def background(self) -> str: return "white"   # as `predict` decodes
+    def set_test_branches(self, mode: str) -> "DetectorModel":
+        "Which TridentNet branches run at test time ('fast', 'all', ...); other detectors ignore it."
+        if hasattr(self.model, "set_test_branches"): self.model.set_test_branches(mode)
+        return self
+    def problem(self, width: int, height: int) -> str | None:
+        "Why the image is too thin for the detector's resize (`input_problem`), else None."
+        return input_problem(width, height, self.model)
+    def prepare(self, im):
+        "The image itself (the detector resizes it)."
+        return im
+    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list[list[dict]]:
+        "Detections `[{'label', 'score', 'box'}]` per image, each at its own `score_threshold` option (default: the model's); one model call per distinct threshold."
+        if not xs: return []
+        thr = [self.score_threshold if o.get("score_threshold") is None else float(o["score_threshold"]) for o in (options or [{}] * len(xs))]
+        out = [None] * len(xs)
+        for t in dict.fromkeys(thr):
+            ix = [i for i, ti in enumerate(thr) if ti == t]
+            for i, dets in zip(ix, predict_images(self.model, [xs[i] for i in ix], self.labels, t, self.precision)): out[i] = dets
+        return out
+    def record(self, name: str, size: tuple[int, int], out: list[dict], **_) -> dict:
+        "`{'image', 'width', 'height', 'detections', 'counts'}` of detections `out`."
+        counts = {l: 0 for l in self.labels}
+        for d in out: counts[d["label"]] = counts.get(d["label"], 0) + 1
+        return {"image": name, "width": size[0], "height": size[1], "detections": out, "counts": counts}
+
+class DetectorGraph(nn.Module):
+    "What a detector export holds: one 3xHxW float image in [0, 1] -> `(boxes N x 4 in its pixels, labels N, scores N)`, the model's own resize and postprocessing included."
+    def __init__(self, model: nn.Module):
+        super().__init__(); self.model = model
+    def forward(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        dt = next(self.model.parameters()).dtype
+        o = self.model([x.to(dt)])[0]
+        return o["boxes"].float(), o["labels"], o["scores"].float()
+
+class ExportedDetector(nn.Module):
+    """An exported detector called as the eager one is (`detector(list of 3xHxW float tensors)` -> list of `{'boxes', 'labels', 'scores'}`),
+    so `predict_images`, `tiles.sliced_predict` and serve run it unchanged. A fixed-size ONNX export gets each image
+    resized to its size (boxes scaled back)."""
+    def __init__(self, runner: GraphRunner, info: dict):
+        super().__init__()
+        self.runner, self.info, self.test_branches = runner, info, info.get("test_branches")
+        self.register_buffer("_device", torch.zeros(0, device=runner.device), persistent=False)
+        hw = info["inputs"][0]["shape"][1:]
+        self.fixed = tuple(hw) if all(isinstance(v, int) for v in hw) else None
+        from types import SimpleNamespace        # the resize sizes `input_problem` reads (not a torchvision transform: none runs ahead)
+        self.transform = SimpleNamespace(min_size=(int(info["min_size"]),), max_size=int(info["max_size"])) if info.get("min_size") else None
+        self.eval()
+    def parameters(self, recurse: bool = True):   # where callers look for the device (predict_images, tiles)
+        yield self._device
+    def set_test_branches(self, mode: str) -> "ExportedDetector":
+        "Test branches are fixed at export: a different `mode` is an error naming the export's."
+        if mode != self.test_branches: raise InflameError(f"test_branches = {mode!r}: {self.runner.path} was exported with {self.test_branches!r}; export again")
+        return self
+    def forward(self, images: Sequence[Tensor]) -> list[dict]:
+        out = []
+        for x in images:
+            h, w = x.shape[-2:]
+            if self.fixed and (h, w) != self.fixed:
+                x = torch.nn.functional.interpolate(x[None].float(), size=self.fixed, mode="bilinear", align_corners=False)[0]
+            b, l, s = self.runner(x.float())
+            if self.fixed and (h, w) != self.fixed: b = b * torch.tensor([w / self.fixed[1], h / self.fixed[0]] * 2)
+            out.append({"boxes": b.to(self._device.device), "labels": l.to(self._device.device), "scores": s.to(self._device.device)})
+        return out
+    def __repr__(self): return f"ExportedDetector({self.info.get('arch')!r}, {self.runner.fmt}, {str(self.runner.path)!r})"
+
+# %% ../nbs/04_detect.ipynb #7f3af1aa
+def compare_detections(a: Sequence, b: Sequence, tol: dict | None = None, min_score: float = 0.0) -> dict:
+    """Max differences between detections `a` (eager) and `b` (exported), each a `(boxes, labels, scores)`: boxes matched
+    greedily by label and distance; `unmatched` counts boxes of either side scoring over `min_score` + the score tolerance without a match."""
+    tol = tol or DetectTask.tolerance
+    (ba, la, sa), (bb, lb, sb) = [tuple(np.asarray(v, np.float64) for v in d) for d in (a, b)]
+    used, px, rel, ds, unmatched = set(), 0.0, 0.0, 0.0, 0
+    for i in np.argsort(-sa, kind="stable"):
+        c = [j for j in range(len(bb)) if j not in used and lb[j] == la[i]]
+        d = [np.abs(bb[j] - ba[i]).max() for j in c]
+        k = int(np.argmin(d)) if d else -1
+        if k < 0 or (d[k] > tol["box_px"] and d[k] / max(np.abs(ba[i]).max(), 1.0) > tol["box_rel"]) or abs(sb[c[k]] - sa[i]) > tol["score"]:
+            unmatched += int(sa[i] > min_score + tol["score"]); continue
+        j = c[k]; used.add(j)
+        px, rel, ds = max(px, d[k]), max(rel, d[k] / max(np.abs(ba[i]).max(), 1.0)), max(ds, abs(sb[j] - sa[i]))
+    unmatched += sum(int(sb[j] > min_score + tol["score"]) for j in range(len(bb)) if j not in used)
+    return {"max_box_px": float(px), "max_box_rel": float(rel), "max_score": float(ds), "unmatched": unmatched, "n": int(len(ba))}
+
+# %% ../nbs/04_detect.ipynb #9d22adc2
+def merge_checks(checks: Sequence[dict], tol: dict) -> dict:
+    "One summary of per-image `compare_detections` results: the max of each difference, the unmatched total, and `ok` against `tol`."
+    r = {k: max([c[k] for c in checks] or [0.0]) for k in ("max_box_px", "max_box_rel", "max_score")}
+    r.update(unmatched=sum(c["unmatched"] for c in checks), detections=sum(c["n"] for c in checks), images=len(checks))
+    r["ok"] = r["unmatched"] == 0 and r["max_score"] <= tol["score"] and (r["max_box_px"] <= tol["box_px"] or r["max_box_rel"] <= tol["box_rel"])
+    return r
 
 # %% ../nbs/04_detect.ipynb #9c15e4b2
 class DetectTask(Task):
-    "The detection task's builders for `inflame.learn.run`: a detector (torchvision or Detectron2) on a COCO set and its manifest."
+    "The detection task for its whole life: `inflame.learn.run`'s builders (a detector, torchvision or Detectron2, on a COCO set and its manifest), loading for inference, and the export graph."
     kind, monitor, mode = "detect", "ap50", "max"
     unfreeze = False          # one_cycle leaves the detector's own frozen layers (stem, res2 with ImageNet weights) frozen
+    options = {"score_threshold": None}
+    list_source, sliceable, cpu_max_batch = False, True, 1
+    outputs, tolerance, check_images_per = ("boxes", "labels", "scores"), {"box_px": 0.5, "box_rel": 1e-3, "score": 1e-4}, 1
 
     def check(self, cfg: Config) -> None:
         "Arch, precision, weights file and the data keys, before any folder is made."
@@ -575,6 +684,23 @@ class DetectTask(Task):
         if not cfg.data.manifest and (not cfg.data.path or not cfg.data.annotations):
             raise ConfigError(f"{cfg.source}: detection needs [data] path (images) and [data] annotations (COCO json), or [data] manifest")
 
+    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[D.Manifest, dict]:
+        "The manifest (a run folder's own when resuming), its COCO set and labels; a set without train or valid images fails here."
+        skipped, fresh = [], False
+        if manifest is not None or cfg.data.manifest: man = D.read_manifest(manifest or cfg.data.manifest, root=cfg.data.path or None)
+        else:
+            man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
+                                           cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
+            fresh = True
+        if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
+        ann = cfg.data.annotations or man.annotations
+        if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
+        coco = D.read_coco(ann, man.root)
+        if not man.annotations: man.annotations = str(ann)
+        if not detection_items(man, coco, "train"): raise DataError(f"{man.root}: the manifest has no training images")
+        if not detection_items(man, coco, "valid"): raise DataError(f"{man.root}: the manifest has no validation images; make it with valid_pct > 0")
+        return man, {"coco": coco, "labels": coco_labels(coco), "skipped": skipped, "fresh": fresh}
+
     def identity(self, cfg: Config, m: D.Manifest, extra: dict) -> dict:
         "Task, arch and the COCO set's labels."
         return {"task": "detect", "arch": cfg.model.arch, "labels": extra["labels"]}
@@ -583,40 +709,67 @@ class DetectTask(Task):
         "`detection_learner` on the manifest."
         return detection_learner(cfg, m, extra["coco"], run_dir, extra["labels"])
 
+    def finish(self, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
+        "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
+        labels = extra["labels"]
+        mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
+        ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
+                      batch_size=cfg.train.batch_size, device=cfg.train.device)
+        shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
+        plot_predictions(mdir, shown, run_dir/"predictions.png", device=cfg.train.device)
+        timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
+        get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
+        return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
+                "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
 
-# %% ../nbs/04_detect.ipynb #31bef7b0
-@patch
-def data(self: DetectTask, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[D.Manifest, dict]:
-    "The manifest (a run folder's own when resuming), its COCO set and labels; a set without train or valid images fails here."
-    skipped, fresh = [], False
-    if manifest is not None or cfg.data.manifest: man = D.read_manifest(manifest or cfg.data.manifest, root=cfg.data.path or None)
-    else:
-        man, skipped = D.make_manifest(cfg.data.path, "detect", cfg.data.annotations, cfg.data.valid_pct, cfg.data.test_pct,
-                                       cfg.data.seed, bad_images=cfg.data.bad_images, progress=False)
-        fresh = True
-    if man.task != "detect": raise DataError(f"manifest of {man.root}: task is {man.task!r}, expected 'detect'")
-    ann = cfg.data.annotations or man.annotations
-    if not ann: raise ConfigError(f"{cfg.source}: [data] annotations: detection needs a COCO json file")
-    coco = D.read_coco(ann, man.root)
-    if not man.annotations: man.annotations = str(ann)
-    if not detection_items(man, coco, "train"): raise DataError(f"{man.root}: the manifest has no training images")
-    if not detection_items(man, coco, "valid"): raise DataError(f"{man.root}: the manifest has no validation images; make it with valid_pct > 0")
-    return man, {"coco": coco, "labels": coco_labels(coco), "skipped": skipped, "fresh": fresh}
+    def train(self, cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
+        "`inflame.learn.run` with these builders (torchvision's resize and meshgrid warnings silenced)."
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*upsample.*|.*meshgrid.*|.*is_grads_batched.*")
+            return _learn.run(self, cfg, resume, cbs)
 
-# %% ../nbs/04_detect.ipynb #46e87914
-@patch
-def finish(self: DetectTask, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
-    "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
-    labels = extra["labels"]
-    mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
-    ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
-                  batch_size=cfg.train.batch_size, device=cfg.train.device)
-    shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
-    plot_predictions(mdir, shown, run_dir/"predictions.png", device=cfg.train.device)
-    timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
-    get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
-    return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
-            "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
+    def load(self, folder: ModelFolder, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
+             trust: bool = False) -> DetectorModel:
+        "The detector of `folder` on `device` (its weights rebuilt eagerly), or its export on `runtime` (fp32: the export's own precision)."
+        if folder.pkl is not None: raise InflameError(f"{folder.pkl}: detection models load from model.json + {WEIGHTS}, not from a pickle")
+        if check_choice("runtime", runtime, RUNTIMES) == "torch":
+            model, meta = _build_detector(folder).to(get_device(device or "auto")).eval(), {**folder.meta, "model_dir": str(folder.dir)}
+        else:
+            if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision (fp32, or half)")
+            fmt = RUNTIME_FORMATS[runtime]; info = folder.export_info(fmt)
+            model = ExportedDetector(GraphRunner(folder.dir/info["file"], fmt, device), {**info, **{k: folder.meta.get(k) for k in ("arch", "min_size", "max_size")}})
+            meta = {**folder.meta, "model_dir": str(folder.dir), "runtime": runtime}
+        inference_dtype(precision, next(model.parameters()).device)      # a bad precision fails now, naming the value
+        return DetectorModel(model, meta, precision, runtime, folder)
+
+    def exportable(self, meta: dict, fmt: str) -> None:
+        "Only torchvision-backend detectors export."
+        if meta.get("backend", "torchvision") != "torchvision":
+            raise InflameError(f"arch {meta.get('arch')!r} (backend {meta.get('backend')!r}): only torchvision-backend detectors export; "
+                               "Detectron2 models need Detectron2's own export (detectron2.export.TracingAdapter)")
+
+    def export_graph(self, folder: ModelFolder, device: str = "cpu") -> tuple[nn.Module, float]:
+        "`DetectorGraph` of the eager detector, and its score threshold (boxes above it must match)."
+        m = self.load(folder, device).model
+        return DetectorGraph(m), float(m.roi_heads.score_thresh)
+
+    def export_inputs(self, images: Sequence, meta: dict, device, fmt: str, dynamic: bool) -> list[Tensor]:
+        "One float image each; a fixed-size ONNX graph gets every check image at the size of the first."
+        from torchvision.transforms.functional import to_tensor
+        xs = [(im if isinstance(im, Tensor) else to_tensor(im)).to(device) for im in images]
+        if fmt == "onnx" and not dynamic:
+            xs = [xs[0]] + [F.interpolate(x[None], size=xs[0].shape[-2:], mode="bilinear")[0] for x in xs[1:]]
+        return xs
+
+    def export_axes(self, fmt: str, dynamic: bool) -> dict:
+        "Any image size for TorchScript (a trace runs any size) and a dynamic ONNX export."
+        return {1: "height", 2: "width"} if dynamic or fmt == "torchscript" else {}
+
+    def compare(self, inputs: Sequence, pairs: Sequence, min_score: float = 0.0) -> dict:
+        "Boxes matched by label and distance (`compare_detections`) per image, merged (`merge_checks`) against `tolerance`."
+        tol = self.tolerance
+        checks = [compare_detections([v.float().cpu() for v in a], b, tol, min_score) for a, b in pairs]
+        return {**merge_checks(checks, tol), "tolerance": tol}
 
 # %% ../nbs/04_detect.ipynb #10abe3c2
 TASK = DetectTask()
@@ -624,9 +777,7 @@ TASK = DetectTask()
 # %% ../nbs/04_detect.ipynb #f0bff2a5
 def train(cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
     "Train the detector described by `cfg` (or continue run folder `resume`) through `inflame.learn.run`; returns the run folder. `cbs`: extra fastai callbacks."
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*upsample.*|.*meshgrid.*|.*is_grads_batched.*")
-        return _learn.run(TASK, cfg, resume, cbs)
+    return TASK.train(cfg, resume, cbs)
 
 def _num(v):
     try: return round(float(v), 5)
@@ -674,33 +825,19 @@ def predict_images(model: nn.Module, images: Sequence, labels: Sequence[str], sc
         out.append(sorted(dets, key=lambda d: -d["score"]))
     return out
 
-def _record(path, im, dets, labels) -> dict:
-    counts = {l: 0 for l in labels}
-    for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
-    return {"image": str(path), "width": im.width, "height": im.height, "detections": dets, "counts": counts}
-
-def _progress(it, total: int, show: bool, what: str = "images"):
-    "`inflame.core.progress`: a bar in a notebook, a line with ETA on stderr (never stdout, where JSON goes)."
-    return progress(it, total, what, show)
-
 # %% ../nbs/04_detect.ipynb #91ec16e2
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_threshold: float | None = None, batch_size: int = 4,
             device: str = "auto", test_branches: str | None = None, progress: bool | None = None, precision: str = "fp32",
             runtime: str = "torch", **kw) -> Iterator[dict]:
     """Predict an image, every image under a folder, or a list of images; yields one record per image (see above); `precision` as in
-    `predict_images`; `runtime` 'torchscript' or 'onnxruntime' runs the model's export (`inflame.export`) instead of eager PyTorch."""
-    if runtime == "torch": model, meta = load_model(model_dir, device)
-    else:
-        if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision (fp32, or half)")
-        model, meta = runtime_loader(runtime)(model_dir, runtime, device)   # registered by inflame.export (which builds on this module)
-    inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
-    if test_branches and hasattr(model, "set_test_branches"): model.set_test_branches(test_branches)
-    thr = meta.get("score_threshold", 0.05) if score_threshold is None else float(score_threshold)
+    `predict_images`; `runtime` 'torchscript' or 'onnxruntime' runs the model's export (made by `inflame.export`) instead of eager PyTorch."""
+    dm = load_model(model_dir, device, runtime, precision)         # a bad precision fails here, before the first image
+    if test_branches: dm.set_test_branches(test_branches)
+    model, thr = dm.model, dm.score_threshold if score_threshold is None else float(score_threshold)
     paths = [Path(p) for p in source] if isinstance(source, (list, tuple)) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found")
     show = (len(paths) > 1) if progress is None else progress
-    show = show and (sys.stderr.isatty() or _in_notebook()) if progress is None else show
-    labels = meta["labels"]
+    show = show and (sys.stderr.isatty() or in_notebook()) if progress is None else show
     def gen():
         for i in range(0, len(paths), max(1, batch_size)):
             batch, errs = [], {}
@@ -710,10 +847,10 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_thres
                     if why: errs[p] = f"{p}: {why}"
                     else: batch.append((p, im))
                 except DataError as e: errs[p] = str(e)
-            dets = predict_images(model, [im for _, im in batch], labels, thr, precision) if batch else []
-            res = {p: _record(p, im, d, labels) for (p, im), d in zip(batch, dets)}
+            dets = dm.infer([im for _, im in batch], [{"score_threshold": thr}] * len(batch))
+            res = {p: dm.record(str(p), im.size, d) for (p, im), d in zip(batch, dets)}
             for p in paths[i:i + batch_size]: yield res.get(p) or {"image": str(p), "error": errs[p]}
-    yield from _progress(gen(), len(paths), show)
+    yield from with_progress(gen(), len(paths), "images", show)
 
 # %% ../nbs/04_detect.ipynb #ff9e9042
 def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
@@ -749,7 +886,7 @@ def _eval_set(data, split, annotations) -> tuple[list[dict], dict, str]:
 # %% ../nbs/04_detect.ipynb #224fc39d
 def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
     "COCO bbox scores of `results` against COCO dict `gt`: `({ap, ap50, ap75, aps, apm, apl, per_class, per_class_ap50}, PR curves at IoU 0.5 per class, COCOeval)`."
-    E = _run_cocoeval(gt, results)
+    E = run_cocoeval(gt, results)
     names = ["ap", "ap50", "ap75", "aps", "apm", "apl"]
     res, per_class, per_class50, pr = {k: None for k in names}, {}, {}, {}
     if E is not None:
@@ -774,7 +911,7 @@ def _eval_detections(model: nn.Module, items: list[dict], coco: dict, labels: Se
     def batches():
         for i in range(0, len(items), max(1, batch_size)): yield items[i:i + batch_size]
     t0 = time.time()
-    for b in _progress(batches(), math.ceil(len(items) / max(1, batch_size)), show, "batches"):
+    for b in with_progress(batches(), math.ceil(len(items) / max(1, batch_size)), "batches", show):
         ims, ok = [], []
         for it in b:
             try:
@@ -819,7 +956,7 @@ def evaluate(model_dir: str | os.PathLike, data: str | os.PathLike, split: str |
     labels = meta["labels"]
     unknown = sorted({c["name"] for c in coco["categories"]} - set(labels))
     if unknown: raise DataError(f"{data}: categories {unknown} are not among the model's labels {labels}")
-    show = (sys.stderr.isatty() or _in_notebook()) if progress is None else progress
+    show = (sys.stderr.isatty() or in_notebook()) if progress is None else progress
     results, errors, secs = _eval_detections(model, items, coco, labels, batch_size, show, precision)
     gt = _eval_gt(coco, items, errors)
     res, pr, E = coco_metrics(gt, results)

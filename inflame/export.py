@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_export.ipynb #c336ece2
 from __future__ import annotations
-import json, os, time, warnings
+import io, json, os, time, warnings
 from pathlib import Path
 from typing import Sequence
 import numpy as np
@@ -12,75 +12,35 @@ import torch
 from torch import nn, Tensor
 from . import data as D
 from .core import InflameError, atomic_write, get_device, write_json
+from .tasks import (FILES, FORMATS, RUNTIMES, TASK_MODULES, GraphRunner, ModelFolder, Predictor, Task, check_choice, get_task, load_model,
+                           ort_session, resolve_model)
+from .classify import ClassifierGraph, ClassifierModel, ExportedClassifier
+from .detect import DetectorGraph, ExportedDetector, compare_detections, merge_checks
 
 # %% auto #0
-__all__ = ['FORMATS', 'RUNTIMES', 'FILES', 'OPSET', 'TOLERANCES', 'check_choice', 'read_model', 'exportable', 'ClassifierGraph',
-           'DetectorGraph', 'check_images', 'compare_detections', 'merge_checks', 'write_graph', 'ort_session',
-           'GraphRunner', 'ExportedDetector', 'ExportedClassifier', 'load_runtime', 'check_export', 'eager_graph',
-           'export', 'use_runtime']
+__all__ = ['OPSET', 'TOLERANCES', 'read_model', 'exportable', 'check_images', 'write_graph', 'load_runtime', 'check_export',
+           'eager_graph', 'export', 'use_runtime']
 
 # %% ../nbs/04b_export.ipynb #5b7591b9
-FORMATS = ("torchscript", "onnx")
-RUNTIMES = ("torch", "torchscript", "onnxruntime")
-FILES = {"torchscript": "model.pt", "onnx": "model.onnx"}
 OPSET = 17        # legacy (TorchScript-based) ONNX exporter; torchvision's detection ops need >= 11
-TOLERANCES = {"classify": {"probability": 1e-5},
-              "detect": {"box_px": 0.5, "box_rel": 1e-3, "score": 1e-4}}
+TOLERANCES = {k: get_task(k).tolerance for k in TASK_MODULES}    # each task's own (`Task.tolerance`)
 
-def check_choice(name: str, value: str, options: Sequence[str]) -> str:
-    "`value` if it is one of `options`, else an `InflameError` naming `name`, the value and the choices."
-    if value not in options: raise InflameError(f"{name} = {value!r}: expected one of {', '.join(map(repr, options))}")
-    return value
+def _task(task: Task | str) -> Task:
+    return get_task(task) if isinstance(task, str) else task
 
 # %% ../nbs/04b_export.ipynb #6b3dc08a
-def read_model(model_dir: str | os.PathLike) -> tuple[Path, dict]:
-    "`(model folder, model.json metadata)` for a model folder or a run folder with `model/`."
-    p = Path(model_dir)
-    if not (p/"model.json").is_file() and (p/"model"/"model.json").is_file(): p = p/"model"
-    mj = p/"model.json"
-    if not mj.is_file(): raise InflameError(f"{model_dir}: not an inflame model folder (no model.json, nor model/model.json)")
-    try: meta = json.loads(mj.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e: raise InflameError(f"{mj}: not valid JSON: {e}") from None
-    if meta.get("task") not in ("classify", "detect"): raise InflameError(f"{mj}: task = {meta.get('task')!r}: expected 'classify' or 'detect'")
-    return p, meta
+read_model = resolve_model      # `(model folder, model.json metadata)`: the one reader, `inflame.tasks.read_model`
 
 # %% ../nbs/04b_export.ipynb #ce900af3
 def exportable(meta: dict, fmt: str, half: bool = False, device: str = "cpu") -> None:
-    "Raise an `InflameError` naming the arch and the reason when the model of `meta` cannot be exported to `fmt`; None otherwise."
+    "Raise an `InflameError` naming the arch and the reason when the model of `meta` cannot be exported to `fmt` (the task's `exportable`, fp16 on a CPU); None otherwise."
     check_choice("format", fmt, FORMATS)
-    arch = meta.get("arch")
-    if meta["task"] == "detect" and meta.get("backend", "torchvision") != "torchvision":
-        raise InflameError(f"arch {arch!r} (backend {meta.get('backend')!r}): only torchvision-backend detectors export; "
-                           "Detectron2 models need Detectron2's own export (detectron2.export.TracingAdapter)")
+    get_task(meta["task"]).exportable(meta, fmt)
     if half and get_device(device).type != "cuda":
-        raise InflameError(f"half=True for arch {arch!r}: fp16 export needs a CUDA device (PyTorch's CPU fp16 convolutions and "
+        raise InflameError(f"half=True for arch {meta.get('arch')!r}: fp16 export needs a CUDA device (PyTorch's CPU fp16 convolutions and "
                            "ONNX Runtime's CPU fp16 kernels are missing or slower than fp32); export fp32 on a CPU, or pass device='cuda'")
 
-# %% ../nbs/04b_export.ipynb #d4ed49cd
-class ClassifierGraph(nn.Module):
-    "What a classifier export holds: uint8 NCHW batch (resized as `ClassifierModel.preprocess` does) -> class probabilities (float32)."
-    def __init__(self, model: nn.Module, meta: dict):
-        super().__init__()
-        self.model, nm = model, meta["normalize"]
-        self.register_buffer("mean", torch.tensor(nm["mean"]).view(1, -1, 1, 1)); self.register_buffer("std", torch.tensor(nm["std"]).view(1, -1, 1, 1))
-    def forward(self, x: Tensor) -> Tensor:
-        x = (x.to(self.mean.dtype) / 255 - self.mean) / self.std
-        return torch.softmax(self.model(x).float(), -1)
-
-class DetectorGraph(nn.Module):
-    "What a detector export holds: one 3xHxW float image in [0, 1] -> `(boxes N x 4 in its pixels, labels N, scores N)`, the model's own resize and postprocessing included."
-    def __init__(self, model: nn.Module):
-        super().__init__(); self.model = model
-    def forward(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        dt = next(self.model.parameters()).dtype
-        o = self.model([x.to(dt)])[0]
-        return o["boxes"].float(), o["labels"], o["scores"].float()
-
 # %% ../nbs/04b_export.ipynb #ec09e6d5
-def _as_tensor(im) -> Tensor:
-    from torchvision.transforms.functional import to_tensor
-    return im if isinstance(im, Tensor) else to_tensor(im)
-
 def check_images(meta: dict, images: Sequence | None = None, n: int = 3) -> tuple[list, str]:
     "`(up to n decoded RGB images, where they come from)`: `images` (paths or PIL images), else the model's training data folder, else shapes made by `data.make_shapes` (seed 0)."
     if images is not None:
@@ -93,48 +53,20 @@ def check_images(meta: dict, images: Sequence | None = None, n: int = 3) -> tupl
     import tempfile
     s = meta.get("image_size") or meta.get("min_size") or 64; s = s if isinstance(s, int) else max(s)
     with tempfile.TemporaryDirectory() as t:
-        root = D.make_shapes(t, n=n if meta["task"] == "detect" else 3 * n, task=meta["task"], size=int(s), seed=0)
+        root = D.make_shapes(t, n=n * get_task(meta["task"]).check_images_per, task=meta["task"], size=int(s), seed=0)
         return [D.load_image(p) for p in D.list_images(root)[:n]], "synthetic shapes (make_shapes seed 0)"
 
-# %% ../nbs/04b_export.ipynb #61822e76
-def compare_detections(a: Sequence, b: Sequence, tol: dict | None = None, min_score: float = 0.0) -> dict:
-    """Max differences between detections `a` (eager) and `b` (exported), each a `(boxes, labels, scores)`: boxes matched
-    greedily by label and distance; `unmatched` counts boxes of either side scoring over `min_score` + the score tolerance without a match."""
-    tol = tol or TOLERANCES["detect"]
-    (ba, la, sa), (bb, lb, sb) = [tuple(np.asarray(v, np.float64) for v in d) for d in (a, b)]
-    used, px, rel, ds, unmatched = set(), 0.0, 0.0, 0.0, 0
-    for i in np.argsort(-sa, kind="stable"):
-        c = [j for j in range(len(bb)) if j not in used and lb[j] == la[i]]
-        d = [np.abs(bb[j] - ba[i]).max() for j in c]
-        k = int(np.argmin(d)) if d else -1
-        if k < 0 or (d[k] > tol["box_px"] and d[k] / max(np.abs(ba[i]).max(), 1.0) > tol["box_rel"]) or abs(sb[c[k]] - sa[i]) > tol["score"]:
-            unmatched += int(sa[i] > min_score + tol["score"]); continue
-        j = c[k]; used.add(j)
-        px, rel, ds = max(px, d[k]), max(rel, d[k] / max(np.abs(ba[i]).max(), 1.0)), max(ds, abs(sb[j] - sa[i]))
-    unmatched += sum(int(sb[j] > min_score + tol["score"]) for j in range(len(bb)) if j not in used)
-    return {"max_box_px": float(px), "max_box_rel": float(rel), "max_score": float(ds), "unmatched": unmatched, "n": int(len(ba))}
-
-# %% ../nbs/04b_export.ipynb #630b5df4
-def merge_checks(checks: Sequence[dict], tol: dict) -> dict:
-    "One summary of per-image `compare_detections` results: the max of each difference, the unmatched total, and `ok` against `tol`."
-    r = {k: max([c[k] for c in checks] or [0.0]) for k in ("max_box_px", "max_box_rel", "max_score")}
-    r.update(unmatched=sum(c["unmatched"] for c in checks), detections=sum(c["n"] for c in checks), images=len(checks))
-    r["ok"] = r["unmatched"] == 0 and r["max_score"] <= tol["score"] and (r["max_box_px"] <= tol["box_px"] or r["max_box_rel"] <= tol["box_rel"])
-    return r
-
 # %% ../nbs/04b_export.ipynb #09962954
-def write_graph(graph: nn.Module, example: Tensor, fmt: str, path: str | os.PathLike, task: str, dynamic: bool = False) -> dict:
-    "Trace `graph` on `example` and write it (atomically) to `path` as TorchScript or ONNX; returns the input/output description."
-    import io
-    names = ["probabilities"] if task == "classify" else ["boxes", "labels", "scores"]
-    axes = {0: "batch"} if task == "classify" else ({1: "height", 2: "width"} if dynamic or fmt == "torchscript" else {})   # a trace runs any size
+def write_graph(graph: nn.Module, example: Tensor, fmt: str, path: str | os.PathLike, task: Task | str, dynamic: bool = False) -> dict:
+    "Trace `graph` on `example` and write it (atomically) to `path` as TorchScript or ONNX; returns the input/output description (names and axes: the task's)."
+    task = _task(task); names = list(task.outputs); axes = task.export_axes(fmt, dynamic)
     buf = io.BytesIO()
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")          # tracer warnings about python control flow: the tolerance check is the test
         if fmt == "torchscript": torch.jit.save(torch.jit.trace(graph, (example,), check_trace=False), buf)
         else:
             try: torch.onnx.export(graph, (example,), buf, dynamo=False, opset_version=OPSET, input_names=["image"], output_names=names,
-                                   dynamic_axes={"image": axes, **{n: {0: "n"} for n in names}} if axes or task == "detect" else None)
+                                   dynamic_axes={"image": axes, **{n: {0: "n"} for n in names}})
             except ImportError as e: raise InflameError(f"ONNX export needs the onnx package: pip install 'inflame[export]' ({e})") from None
     atomic_write(path, buf.getvalue())
     shape = list(example.shape)
@@ -142,113 +74,26 @@ def write_graph(graph: nn.Module, example: Tensor, fmt: str, path: str | os.Path
     return {"inputs": [{"name": "image", "shape": shape, "dtype": str(example.dtype).replace("torch.", "")}], "outputs": names,
             "dynamic_axes": {str(k): v for k, v in axes.items()}}
 
-# %% ../nbs/04b_export.ipynb #b06dfad5
-def ort_session(path: str | os.PathLike, device: str = "auto"):
-    "An ONNX Runtime session for `path`: the CUDA EP first when `device` is a GPU and onnxruntime has it, else the CPU EP (threads as torch's)."
-    try: import onnxruntime as ort
-    except ImportError: raise InflameError("runtime 'onnxruntime' needs onnxruntime: pip install 'inflame[export]'") from None
-    so = ort.SessionOptions(); so.intra_op_num_threads = torch.get_num_threads(); so.log_severity_level = 3
-    prov = ["CPUExecutionProvider"]
-    if get_device(device).type == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers(): prov.insert(0, "CUDAExecutionProvider")
-    return ort.InferenceSession(str(path), so, providers=prov)
-
-class GraphRunner:
-    "Calls an exported graph (`model.pt` through TorchScript, `model.onnx` through ONNX Runtime) on a tensor; returns a tuple of CPU tensors."
-    def __init__(self, path: str | os.PathLike, fmt: str, device: str = "auto"):
-        self.path, self.fmt = Path(path), check_choice("format", fmt, FORMATS)
-        if not self.path.is_file(): raise InflameError(f"{self.path}: exported model file not found (run inflame export first)")
-        if fmt == "onnx":
-            self.session = ort_session(path, device); self.device = torch.device("cpu")
-            self.providers = self.session.get_providers()
-        else:
-            self.device = get_device(device); self.module = torch.jit.load(str(path), map_location=self.device).eval(); self.providers = []
-    def __call__(self, x: Tensor) -> tuple[Tensor, ...]:
-        if self.fmt == "onnx":
-            return tuple(torch.from_numpy(v) for v in self.session.run(None, {"image": x.detach().cpu().numpy()}))
-        with torch.inference_mode(): out = self.module(x.to(self.device))
-        return tuple(v.cpu() for v in (out if isinstance(out, (tuple, list)) else (out,)))
-
-# %% ../nbs/04b_export.ipynb #cc468711
-class ExportedDetector(nn.Module):
-    """An exported detector called as the eager one is (`detector(list of 3xHxW float tensors)` -> list of `{'boxes', 'labels', 'scores'}`),
-    so `detect.predict_images`, `tiles.sliced_predict` and `serve.ServedModel` run it unchanged. A fixed-size ONNX export gets each image
-    resized to its size (boxes scaled back)."""
-    def __init__(self, runner: GraphRunner, info: dict):
-        super().__init__()
-        self.runner, self.info, self.test_branches = runner, info, info.get("test_branches")
-        self.register_buffer("_device", torch.zeros(0, device=runner.device), persistent=False)
-        hw = info["inputs"][0]["shape"][1:]
-        self.fixed = tuple(hw) if all(isinstance(v, int) for v in hw) else None
-        from types import SimpleNamespace        # the resize sizes `detect.input_problem` reads (not a torchvision transform: none runs ahead)
-        self.transform = SimpleNamespace(min_size=(int(info["min_size"]),), max_size=int(info["max_size"])) if info.get("min_size") else None
-        self.eval()
-    def parameters(self, recurse: bool = True):   # where callers look for the device (detect.predict_images, tiles)
-        yield self._device
-    def set_test_branches(self, mode: str) -> "ExportedDetector":
-        "Test branches are fixed at export: a different `mode` is an error naming the export's."
-        if mode != self.test_branches: raise InflameError(f"test_branches = {mode!r}: {self.runner.path} was exported with {self.test_branches!r}; export again")
-        return self
-    def forward(self, images: Sequence[Tensor]) -> list[dict]:
-        out = []
-        for x in images:
-            h, w = x.shape[-2:]
-            if self.fixed and (h, w) != self.fixed:
-                x = torch.nn.functional.interpolate(x[None].float(), size=self.fixed, mode="bilinear", align_corners=False)[0]
-            b, l, s = self.runner(x.float())
-            if self.fixed and (h, w) != self.fixed: b = b * torch.tensor([w / self.fixed[1], h / self.fixed[0]] * 2)
-            out.append({"boxes": b.to(self._device.device), "labels": l.to(self._device.device), "scores": s.to(self._device.device)})
-        return out
-    def __repr__(self): return f"ExportedDetector({self.info.get('arch')!r}, {self.runner.fmt}, {str(self.runner.path)!r})"
-
-# %% ../nbs/04b_export.ipynb #1862f50b
-from .classify import ClassifierModel, load_model as load_classifier
-
-class ExportedClassifier(ClassifierModel):
-    "A `ClassifierModel` whose `probabilities` run an exported graph (`model` is its `GraphRunner`): `classify.predict` and `serve` use it unchanged."
-    def probabilities(self, xb: Tensor) -> Tensor:
-        "Class probabilities (on the CPU) of a uint8 batch made by `preprocess`."
-        return self.model(xb)[0].float()
-
 # %% ../nbs/04b_export.ipynb #bf8ce75b
 def load_runtime(model_dir: str | os.PathLike, runtime: str = "onnxruntime", device: str = "auto"):
-    """The model in `model_dir` on `runtime`: 'torch' (eager, as `classify.load_model` / `detect.load_model`), 'torchscript' (model.pt) or
-    'onnxruntime' (model.onnx). A classifier gives a `ClassifierModel`; a detector `(detector, meta)`, as the eager loaders do."""
-    check_choice("runtime", runtime, RUNTIMES)
-    d, meta = read_model(model_dir)
-    if runtime == "torch":
-        if meta["task"] == "classify": return load_classifier(d, device)
-        from inflame.detect import load_model as load_detector
-        return load_detector(d, device)
-    fmt = "onnx" if runtime == "onnxruntime" else "torchscript"
-    info_f = d/f"export_{fmt}.json"
-    if not info_f.is_file(): raise InflameError(f"{d}: no {FILES[fmt]} export ({info_f.name} missing); run `inflame export {d} --format {fmt}` first")
-    info = json.loads(info_f.read_text(encoding="utf-8"))
-    runner = GraphRunner(d/info["file"], fmt, device)
-    if meta["task"] == "classify": return ExportedClassifier(runner, meta, runner.device)
-    return ExportedDetector(runner, {**info, **{k: meta.get(k) for k in ("arch", "min_size", "max_size")}}), {**meta, "model_dir": str(d), "runtime": runtime}
+    """The model in `model_dir` on `runtime`: 'torch' (eager), 'torchscript' (model.pt) or 'onnxruntime' (model.onnx), as the
+    `tasks.Predictor` of `inflame.tasks.load_model` (a classifier's `ClassifierModel`; a detector's `DetectorModel`, which unpacks as `(detector, meta)`)."""
+    return load_model(model_dir, device, check_choice("runtime", runtime, RUNTIMES), trust=True)
 
 # %% ../nbs/04b_export.ipynb #7832bf57
 from .core import RUNTIME_LOADERS
 RUNTIME_LOADERS.update(torchscript=load_runtime, onnxruntime=load_runtime)   # classify/detect `predict(runtime=...)` find them here
 
 # %% ../nbs/04b_export.ipynb #601a73bd
-def check_export(graph: nn.Module, runner: GraphRunner, task: str, inputs: Sequence[Tensor], min_score: float = 0.0) -> dict:
-    "Max differences between eager `graph` and exported `runner` on `inputs`, and `ok` against `TOLERANCES[task]`."
-    tol = TOLERANCES[task]
+def check_export(graph: nn.Module, runner: GraphRunner, task: Task | str, inputs: Sequence[Tensor], min_score: float = 0.0) -> dict:
+    "Max differences between eager `graph` and exported `runner` on `inputs`, and `ok` against the task's `tolerance` (`Task.compare`)."
     with torch.no_grad(): pairs = [(graph(x), runner(x)) for x in inputs]
-    if task == "classify":
-        d = max(float((a.float().cpu() - b[0].float()).abs().max()) for a, b in pairs)
-        return {"max_probability": d, "images": sum(len(x) for x in inputs), "ok": d <= tol["probability"], "tolerance": tol}
-    checks = [compare_detections([v.float().cpu() for v in a], b, tol, min_score) for a, b in pairs]
-    return {**merge_checks(checks, tol), "tolerance": tol}
+    return _task(task).compare(inputs, pairs, min_score)
 
 # %% ../nbs/04b_export.ipynb #24fe584f
 def eager_graph(d: Path, meta: dict, device: str = "cpu", half: bool = False) -> tuple[nn.Module, float]:
-    "`(the eager model of model folder d wrapped as its export graph, in eval mode, its score threshold)`."
-    if meta["task"] == "classify": g, thr = ClassifierGraph(load_classifier(d, device).model, meta), 0.0
-    else:
-        from inflame.detect import load_model as load_detector
-        m, _ = load_detector(d, device); g, thr = DetectorGraph(m), float(m.roi_heads.score_thresh)
+    "`(the eager model of model folder d wrapped as its export graph, in eval mode, its score threshold)` (`Task.export_graph`)."
+    g, thr = get_task(meta["task"]).export_graph(ModelFolder(Path(d), meta), device)
     g = g.to(get_device(device)).eval()
     return (g.half() if half else g), thr
 
@@ -258,23 +103,17 @@ def export(model_dir: str | os.PathLike, format: str = "torchscript", dynamic: b
     """Export the classifier or detector in `model_dir` to `format` ('torchscript': model.pt, 'onnx': model.onnx) in `out` (default:
     next to model.json), check it against eager PyTorch on `images` and write `export_<format>.json`; returns that description.
     `dynamic`: ONNX detectors take any image size (else the size of the first check image); classifiers always take any batch size."""
-    d, meta = read_model(model_dir); exportable(meta, format, half, device)
+    d, meta = resolve_model(model_dir); exportable(meta, format, half, device)
     o = Path(out) if out is not None else d; o.mkdir(parents=True, exist_ok=True)
-    t0 = time.time(); task = meta["task"]
+    t0 = time.time(); task = get_task(meta["task"])
     graph, thr = eager_graph(d, meta, device, half)
     ims, src = check_images(meta, images)
     dev = get_device(device)
-    if task == "classify":
-        from inflame.classify import preprocess_image
-        xs = [torch.stack([preprocess_image(im, meta) for im in ims]).to(dev)]
-    else:
-        xs = [_as_tensor(im).to(dev) for im in ims]
-        if format == "onnx" and not dynamic:      # a fixed-size graph: every check image at the export's size
-            xs = [xs[0]] + [torch.nn.functional.interpolate(x[None], size=xs[0].shape[-2:], mode="bilinear")[0] for x in xs[1:]]
+    xs = task.export_inputs(ims, meta, dev, format, dynamic)
     xs = [x.half() if half and x.is_floating_point() else x for x in xs]
     io_info = write_graph(graph, xs[0], format, o/FILES[format], task, dynamic)
     check = check_export(graph, GraphRunner(o/FILES[format], format, device), task, xs, thr)
-    info = {"format": format, "file": FILES[format], "task": task, "arch": meta.get("arch"), **io_info,
+    info = {"format": format, "file": FILES[format], "task": task.kind, "arch": meta.get("arch"), **io_info,
             "exporter": "torch.jit.trace" if format == "torchscript" else f"torch.onnx.export(dynamo=False), opset {OPSET}",
             "opset": OPSET if format == "onnx" else None, "dynamic": dynamic, "half": half, "device": str(dev),
             "test_branches": meta.get("test_branches"), "torch": torch.__version__, "check": {**check, "images_from": src},
@@ -286,10 +125,12 @@ def export(model_dir: str | os.PathLike, format: str = "torchscript", dynamic: b
 
 # %% ../nbs/04b_export.ipynb #95d2d2aa
 def use_runtime(served, runtime: str = "onnxruntime"):
-    "Swap the model of a `serve.ServedModel` (in place) for its export on `runtime`; returns `served`. Exports run in fp32 only."
+    """Swap the model of a `serve.ServedModel` (in place) for its export on `runtime`; returns `served`. Exports run in fp32 only.
+    (A server built on `inflame.tasks.load_model` passes `runtime` there instead.)"""
     if check_choice("runtime", runtime, RUNTIMES) == "torch": return served
     if getattr(served, "precision", "fp32") != "fp32": raise InflameError(f"precision = {served.precision!r}: runtime {runtime!r} runs the export's own precision (fp32 or --half)")
-    rt = load_runtime(served.model_dir, runtime, str(served.device))
-    served.model = rt if served.task == "classify" else rt[0]
+    rt = load_model(served.model_dir, str(served.device), runtime)
+    if hasattr(served, "predictor"): served.predictor = rt                    # a ServedModel built on `tasks.Predictor`
+    else: served.model = rt if isinstance(served.model, Predictor) else rt.model   # the older one: a classifier's predictor, or a detector's network
     served.runtime = runtime
     return served

@@ -13,18 +13,17 @@ import torch.distributed as dist
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from .core import (Config, ConfigError, DataError, InflameError, apply_overrides, atomic_open, atomic_write,
-                          config_from_dict, config_to_dict, get_logger, load_config, save_config, write_json)
-from .core import new_run_dir as _new_run_dir
+                          config_from_dict, config_to_dict, get_logger, load_config, new_run_dir, save_config, write_json)
 import inflame.data as D
 from .dist import (DistEnv, DDPCallback, barrier, broadcast_object, cleanup, dist_env, distributed, get_rank, get_world_size,
-                          init_distributed, is_distributed, is_rank0, new_run_dir, reduce_mean, shard_loader)
+                          init_distributed, is_distributed, is_rank0, reduce_mean, shard_loader)
 
 # %% auto #0
-__all__ = ['LIST_SOURCES', 'TRAIN_DOCKERFILE', 'inflame_program', 'torchrun_command', 'launch_command', 'in_launched_process',
-           'check_devices', 'launch', 'run_train', 'shard_items', 'merge_shards', 'predict_shard',
-           'distributed_predict', 'Param', 'parse_param', 'search_space', 'TuneReport', 'learner_callbacks',
-           'absolute_paths', 'TrialTracking', 'format_table', 'sweep_rows', 'sweep', 'repo_root', 'stage_build_context',
-           'azureml_job_spec', 'validate_azureml_job', 'submit_azureml', 'azureml']
+__all__ = ['TRAIN_DOCKERFILE', 'inflame_program', 'torchrun_command', 'launch_command', 'in_launched_process', 'check_devices',
+           'launch', 'run_train', 'shard_items', 'merge_shards', 'predict_shard', 'distributed_predict', 'Param',
+           'parse_param', 'search_space', 'TuneReport', 'learner_callbacks', 'absolute_paths', 'TrialTracking',
+           'format_table', 'sweep_rows', 'sweep', 'repo_root', 'stage_build_context', 'azureml_job_spec',
+           'validate_azureml_job', 'submit_azureml', 'azureml']
 
 # %% ../nbs/07_scale.ipynb #c516a3c6
 def inflame_program() -> list[str]:
@@ -93,16 +92,14 @@ def run_train(config: str | os.PathLike, overrides: Sequence[str] = (), resume: 
     init_distributed()
     try:
         if train_fn is None:
-            from inflame.tasks import task_module
-            train_fn = task_module(cfg.task.kind).train
+            from inflame.tasks import get_task
+            train_fn = get_task(cfg.task.kind).train
         run_dir = train_fn(cfg, resume=resume)
         if is_rank0(): print(f"run folder: {run_dir}")
         return 0
     finally: cleanup()
 
 # %% ../nbs/07_scale.ipynb #347a82ac
-LIST_SOURCES = {"classify"}   # tasks whose predict() takes a list of image paths; the others get a folder of links
-
 def shard_items(items: Sequence, rank: int, world_size: int) -> list:
     "Rank `rank`'s round-robin share of `items`: items `rank`, `rank + world_size`, ..."
     if not 0 <= rank < world_size: raise InflameError(f"rank {rank}: expected 0 <= rank < world_size ({world_size})")
@@ -127,13 +124,14 @@ def merge_shards(parts: Sequence[str | os.PathLike], out: str | os.PathLike, n: 
 def predict_shard(model_dir: str | os.PathLike, paths: Sequence[str | os.PathLike], out: str | os.PathLike, task: str,
                   **opts) -> int:
     "Predict the images `paths` with task `task`'s `predict`, writing one record per image to JSON Lines `out` (atomically); returns the count."
-    from inflame.tasks import task_module
+    from inflame.tasks import get_task
     from inflame.core import JsonlWriter
-    predict, paths, links = task_module(task).predict, [Path(p) for p in paths], None
+    t = get_task(task)
+    predict, paths, links = t.predict, [Path(p) for p in paths], None
     try:
         with JsonlWriter(out) as w:
             if not paths: return 0
-            if task in LIST_SOURCES: recs = predict(Path(model_dir), paths, **opts)
+            if t.list_source: recs = predict(Path(model_dir), paths, **opts)   # (`Task.list_source`) the others get a folder of links
             else:
                 links = Path(tempfile.mkdtemp(prefix="inflame-shard-"))
                 for j, p in enumerate(paths): (links / f"{j:09d}{p.suffix}").symlink_to(p.resolve())
@@ -290,7 +288,7 @@ def learner_callbacks(*cbs: Callback):
 # %% ../nbs/07_scale.ipynb #4c5bf486
 _URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^azureml:")
 _PATH_KEYS = [("data", "path"), ("data", "annotations"), ("data", "manifest"), ("model", "weights"),
-              ("io", "training_output"), ("io", "inference_input"), ("io", "inference_output")]
+              ("io", "training_output")]
 
 def absolute_paths(cfg: Config) -> Config:
     "A copy of `cfg` whose local paths (data, weights, outputs, a local tracking store) are absolute, for processes started elsewhere."
@@ -315,8 +313,8 @@ def _sweep_trial(config: dict, base: dict, source: str, train_fn: Callable | str
         import importlib
         mod, _, fn = train_fn.partition(":"); train_fn = getattr(importlib.import_module(mod), fn)
     if train_fn is None:
-        from inflame.tasks import task_module
-        train_fn = task_module(cfg.task.kind).train
+        from inflame.tasks import get_task
+        train_fn = get_task(cfg.task.kind).train
     tracking = TrialTracking(cfg) if cfg.track.enabled else None
     cbs = [TuneReport()] + ([tracking] if tracking else [])
     try:
@@ -385,7 +383,7 @@ def _sweep_setup(config: str | os.PathLike, overrides: Sequence[str], out: str |
     cfg = absolute_paths(load_config(config, overrides=list(overrides)))
     base = config_to_dict(cfg); base["task"]["name"] = cfg.task.name
     epochs = cfg.train.epochs + (cfg.train.freeze_epochs if cfg.train.schedule == "fine_tune" else 0)
-    sweep_dir = Path(out).resolve() if out else _new_run_dir(cfg.io.training_output, f"{cfg.task.name}-sweep")
+    sweep_dir = Path(out).resolve() if out else new_run_dir(cfg.io.training_output, f"{cfg.task.name}-sweep")
     sweep_dir.mkdir(parents=True, exist_ok=True)
     if cfg.track.enabled:   # create the store and experiment once, so concurrent trials do not race to
         from inflame import track
