@@ -5,6 +5,7 @@
 # %% ../nbs/06a_learn.ipynb #866d69b4
 from __future__ import annotations
 import math, os, random, resource, shutil, sys, time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 import numpy as np
@@ -15,14 +16,16 @@ import fastai.callback.schedule   # noqa: F401  (Learner.fit_one_cycle, lr_find)
 from fastcore.basics import noop
 from fastcore.foundation import L
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
-                          config_to_dict, get_logger, save_config, seed_everything, write_json)
+                          config_to_dict, get_logger, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, verify_manifest
+from .tasks import Task      # the task object `run` trains (its training builders: `check`, `data`, `identity`, `learner`, `finish`)
 from . import dist, track
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'rng_state', 'set_rng_state', 'bare_model', 'save_checkpoint', 'load_checkpoint', 'write_metrics',
-           'plot_losses', 'phases', 'find_lr', 'RunState', 'EpochRecorder', 'Autocast', 'fit_learner', 'Task',
-           'monitor_of', 'check_resumable', 'verify_cache', 'check_manifest', 'config_with_split', 'folder_mb', 'run']
+           'plot_losses', 'phases', 'find_lr', 'RunState', 'EpochRecorder', 'Autocast', 'resolve_lr', 'fit_learner',
+           'monitor_of', 'check_resumable', 'verify_cache', 'check_manifest', 'config_with_split', 'folder_mb', 'run',
+           'RunContext']
 
 # %% ../nbs/06a_learn.ipynb #cd350d6e
 def _loader_rng(dl) -> dict | None:
@@ -137,14 +140,16 @@ def find_lr(learn: Learner, path: str | os.PathLike | None = None) -> float:
 
 # %% ../nbs/06a_learn.ipynb #0ac7e14f
 class RunState:
-    "A run's rows, best epoch and early-stopping count; writes `metrics.csv`, `checkpoints/last.pth` and `best.pth` (rank 0)."
+    """A run's rows, best epoch and early-stopping count; writes `metrics.csv`, `checkpoints/last.pth` (every `checkpoint_every`
+    epochs, `[train] checkpoint_every`; 0 counts as 1) and `best.pth` (rank 0)."""
     def __init__(self, run_dir: str | os.PathLike, rows: list | None = None, info: dict | None = None, write: bool = True,
                  monitor: str | None = None, mode: str = "max", patience: int = 0, save_best: bool = False,
-                 best: dict | None = None, bad_epochs: int = 0, stopped: bool = False):
+                 best: dict | None = None, bad_epochs: int = 0, stopped: bool = False, checkpoint_every: int = 1):
         if mode not in ("max", "min"): raise ConfigError(f"monitor mode {mode!r}: expected 'max' or 'min'")
         self.run_dir, self.rows, self.info, self.write = Path(run_dir), list(rows or []), dict(info or {}), write
         self.monitor, self.mode, self.patience, self.save_best = monitor, mode, patience, save_best
         self.best, self.bad_epochs, self.stopped, self.valid_preds = best, bad_epochs, stopped, None
+        self.checkpoint_every = max(1, int(checkpoint_every or 1))
 
     @property
     def ckpt(self) -> Path: return self.run_dir / "checkpoints" / "last.pth"
@@ -169,8 +174,9 @@ class RunState:
         self.stopped = bool(self.patience and self.bad_epochs >= self.patience)
         if self.write:
             write_metrics(self.run_dir / "metrics.csv", self.rows)
-            save_checkpoint(self.ckpt, learn, epoch=row["epoch"] + 1, rows=self.rows, best=self.best,
-                            bad_epochs=self.bad_epochs, stopped=self.stopped, smooth_loss=smooth, **self.info)
+            if self.stopped or (row["epoch"] + 1) % self.checkpoint_every == 0:
+                save_checkpoint(self.ckpt, learn, epoch=row["epoch"] + 1, rows=self.rows, best=self.best,
+                                bad_epochs=self.bad_epochs, stopped=self.stopped, smooth_loss=smooth, **self.info)
         if self.stopped:
             get_logger().info(f"early stopping after epoch {row['epoch']}: {self.monitor} has not improved for {self.bad_epochs} epoch(s) (best {self.best['value']:.4g} at epoch {self.best['epoch']})")
             raise CancelFitException()
@@ -226,21 +232,30 @@ class Autocast(Callback):
     after_cancel_batch = after_loss
 
 # %% ../nbs/06a_learn.ipynb #2b3798df
+def resolve_lr(learn: Learner, cfg: Config, ck: dict | None = None, run_dir: str | os.PathLike | None = None) -> float:
+    "The run's base learning rate: checkpoint `ck`'s (a resumed run keeps its own), else `[train] lr`; `\"find\"` runs the LR finder (plot in `run_dir`)."
+    if ck is not None and "lr" in ck: return ck["lr"]
+    if cfg.train.lr != "find": return float(cfg.train.lr)
+    if cfg.train.schedule == "fine_tune": learn.freeze()
+    plot = Path(run_dir) / "lr_find.png" if run_dir is not None and dist.is_rank0() else None
+    lr = dist.broadcast_object(find_lr(learn, plot))
+    get_logger().info(f"LR finder suggests {lr:.2e}")
+    return lr
+
 def fit_learner(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: float | None = None, resume: bool = False,
                 data_version: str = "", extra_cbs: Sequence[Callback] = (), tracker: track.Tracker | None = None,
                 state: RunState | None = None, ck: dict | None = None, unfreeze: bool = True, collect_preds: bool = False,
                 names: dict | None = None) -> Learner:
-    "Train `learn` per `cfg.train` with per-epoch rows, `checkpoints/last.pth`, tracking and DDP; continue `run_dir` when `resume`."
+    "Train `learn` per `cfg.train` at rate `lr` (None: `resolve_lr`) with per-epoch rows, `checkpoints/last.pth`, tracking and DDP; continue `run_dir` when `resume`."
     run_dir, rank0 = Path(run_dir), dist.is_rank0()
     if resume and ck is None: ck = load_checkpoint(run_dir / "checkpoints" / "last.pth")
-    if state is None: state = RunState(run_dir, ck["rows"] if ck else [], write=rank0)
-    lr = ck["lr"] if ck and "lr" in ck else (lr if lr is not None else cfg.train.lr)
-    if lr == "find": lr = dist.broadcast_object(find_lr(learn))
+    if state is None: state = RunState(run_dir, ck["rows"] if ck else [], write=rank0, checkpoint_every=cfg.train.checkpoint_every)
+    if lr is None: lr = resolve_lr(learn, cfg, ck, run_dir)
     phs = phases(cfg, lr); state.info.update(lr=lr, total_epochs=sum(p["epochs"] for p in phs))
     done = int(ck["epoch"]) if ck else 0
     if ck is not None:
         bare_model(learn).load_state_dict(ck["model"]); set_rng_state(ck["rng"], learn.dls)
-    own_tracker = tracker is None and rank0
+    own_tracker = tracker is None and rank0          # called on its own: this fit is the tracked run
     if own_tracker: tracker = track.start_tracking(cfg, run_dir, data_version, str(getattr(learn.dls, "device", "")), resume=ck is not None)
     offset = 0
     try:
@@ -266,19 +281,6 @@ def fit_learner(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: flo
     return learn
 
 # %% ../nbs/06a_learn.ipynb #a837312b
-class Task:
-    "The builders of one task; subclass and override (see `inflame.classify.ClassifyTask`, `inflame.detect.DetectTask`)."
-    kind: str = ""
-    monitor, mode = "valid_loss", "min"     # the default `[train] monitor`
-    collect_preds: bool = False             # keep the last validation predictions for `finish` (`state.valid_preds`)
-    unfreeze: bool = True                   # one_cycle trains every parameter group (False: leave the model's own frozen layers)
-    metric_names: dict = {}                 # recorder names -> metrics.csv columns
-    def check(self, cfg: Config) -> None: pass
-    def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[Manifest, dict]: raise NotImplementedError
-    def identity(self, cfg: Config, m: Manifest, extra: dict) -> dict: return {"task": self.kind, "arch": cfg.model.arch, "labels": m.labels}
-    def learner(self, cfg: Config, m: Manifest, extra: dict, run_dir: Path) -> Learner: raise NotImplementedError
-    def finish(self, learn: Learner, cfg: Config, m: Manifest, extra: dict, run_dir: Path, state: RunState) -> dict: return {}
-
 def monitor_of(task: Task, cfg: Config) -> tuple[str, str]:
     "The monitored metric and its direction: `[train] monitor` (a `*loss*` name is minimised), else the task's."
     m = cfg.train.monitor or task.monitor
@@ -322,7 +324,6 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
     "Checks, data and the run folder: `(run_dir, manifest, extra, checkpoint or None)`; nothing is written before the checks pass."
     if cfg.task.kind != task.kind: raise ConfigError(f"{cfg.source}: [task] kind = {cfg.task.kind!r}: this trainer trains {task.kind!r}")
     task.check(cfg)
-    if cfg.train.checkpoint_every: get_logger().warning("[train] checkpoint_every is ignored: a run checkpoints after every epoch (checkpoints/last.pth)")
     if resume:
         run_dir = Path(resume)
         if not (run_dir / "manifest.json").is_file(): raise InflameError(f"{run_dir}: not a run folder to resume (no manifest.json)")
@@ -332,7 +333,7 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
         return run_dir, m, extra, ck
     m, extra = task.data(cfg)
     if not extra.get("fresh"): check_manifest(m)
-    run_dir = dist.new_run_dir(cfg.io.training_output, cfg.task.name or task.kind)
+    run_dir = new_run_dir(cfg.io.training_output, cfg.task.name or task.kind)
     if dist.is_rank0():
         m.save(run_dir / "manifest.json")
         if extra.get("skipped"):
@@ -352,15 +353,12 @@ def run(task: Task, cfg: Config, resume: str | os.PathLike | None = None, cbs: S
         save_config(config_with_split(cfg, m), run_dir / "config.toml"); atomic_write(run_dir / "data_version.txt", m.data_version + "\n")
     learn = task.learner(cfg, m, extra, run_dir)
     ident = task.identity(cfg, m, extra)
-    if ck is None and cfg.train.lr == "find":
-        if cfg.train.schedule == "fine_tune": learn.freeze()
-        lr = dist.broadcast_object(find_lr(learn, run_dir / "lr_find.png" if rank0 else None)); log.info(f"LR finder suggests {lr:.2e}")
-    else: lr = ck["lr"] if ck is not None else float(cfg.train.lr)
+    lr = resolve_lr(learn, cfg, ck, run_dir)
     mon, mode = monitor_of(task, cfg)
     state = RunState(run_dir, ck["rows"] if ck else [], {"identity": ident, "arch": ident["arch"], "labels": ident["labels"],
                      "data_version": m.data_version}, write=rank0, monitor=mon, mode=mode, patience=cfg.train.early_stopping_patience,
                      save_best=cfg.train.export == "best", best=(ck or {}).get("best"), bad_epochs=(ck or {}).get("bad_epochs", 0),
-                     stopped=bool((ck or {}).get("stopped")))
+                     stopped=bool((ck or {}).get("stopped")), checkpoint_every=cfg.train.checkpoint_every)
     if ck: log.info(f"resuming {run_dir} after epoch {ck['epoch']}")
     device = str(getattr(learn.dls, "device", ""))
     tracker = track.start_tracking(cfg, run_dir, m.data_version, device, resume=ck is not None) if rank0 else None
@@ -368,14 +366,34 @@ def run(task: Task, cfg: Config, resume: str | os.PathLike | None = None, cbs: S
     fit_learner(learn, cfg, run_dir, lr, tracker=tracker, state=state, ck=ck, extra_cbs=list(cbs or []), unfreeze=task.unfreeze,
                 collect_preds=task.collect_preds, names=task.metric_names)
     if not rank0: return run_dir
-    try: return _finish(task, learn, cfg, m, extra, run_dir, state, tracker, lr, done0, time.time() - t_fit, t_start, device)
+    ctx = RunContext(task, cfg, m, extra, run_dir, learn, state, tracker, lr, done0, device, t_start, time.time() - t_fit)
+    try: return _finish(ctx)
     except BaseException as e:
         if tracker is not None: tracker.end("FAILED" if isinstance(e, Exception) else "KILLED")
         raise
 
 # %% ../nbs/06a_learn.ipynb #b94ab5c4
-def _finish(task, learn, cfg, m, extra, run_dir, state, tracker, lr, done0, fit_seconds, t_start, device) -> Path:
+@dataclass
+class RunContext:
+    "One run as `run` hands it to `_finish`: what trained on what, its state and tracker, and its timings."
+    task: Task
+    cfg: Config
+    m: Manifest                 # the run's manifest
+    extra: dict                 # the task's extras from `Task.data`
+    run_dir: Path
+    learn: Learner
+    state: RunState
+    tracker: Any = None         # rank 0's MLflow run, or None
+    lr: float = 0.0             # the base rate used (`resolve_lr`)
+    done0: int = 0              # epochs done before this process (a resume)
+    device: str = ""
+    t_start: float = 0.0        # `time.time()` at the start of `run`
+    fit_seconds: float = 0.0
+
+def _finish(ctx: RunContext) -> Path:
     "After the last epoch: the exported epoch's weights, the task's report, loss.png, checkpoint slimmed, summary.json, tracking ended."
+    task, learn, cfg, m, extra, run_dir, state, tracker = ctx.task, ctx.learn, ctx.cfg, ctx.m, ctx.extra, ctx.run_dir, ctx.state, ctx.tracker
+    lr, done0, fit_seconds, t_start, device = ctx.lr, ctx.done0, ctx.fit_seconds, ctx.t_start, ctx.device
     rows = state.rows; last = rows[-1]["epoch"] if rows else None
     exported = {"which": "last", "epoch": last}
     if cfg.train.export == "best" and state.best is not None:
