@@ -26,18 +26,18 @@ from .core import (Config, ConfigError, DataError, InflameError, atomic_open, at
                           get_device, get_logger, in_notebook, load_state_dict_file, new_run_dir, with_progress, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
 from .learn import Autocast, find_lr, load_checkpoint, plot_losses, write_metrics
-from .tasks import (RUNTIME_FORMATS, RUNTIMES, GraphRunner, ImageClassifier, ModelFolder, OnnxClassifier, Predictor, Task,
-                           check_choice, preprocess_array, read_model)
+from .tasks import (RUNTIME_FORMATS, RUNTIMES, ClassifierModel, GraphRunner, ImageClassifier, ModelFolder, OnnxClassifier, Predictor,
+                           Task, check_choice, load_classifier, preprocess_array, read_model, small_cnn)
 from . import learn as _learn
 
 # %% auto #0
-__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'small_cnn', 'resolve_arch',
+__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'resolve_arch',
            'pretrained_weights_file', 'url_reachable', 'ensure_pretrained', 'load_matching', 'ArchFactory', 'LoadRGB',
            'aug_options', 'manifest_items', 'classify_dataloaders', 'FocalLoss', 'FocalLossFlat', 'class_weights',
            'make_loss', 'macro_f1', 'build_learner', 'plot_confusion', 'plot_top_losses', 'classification_metrics',
-           'build_model', 'export_model', 'preprocess_image', 'ClassifierModel', 'ExportedClassifier',
-           'ClassifierGraph', 'pickle_refused', 'load_model', 'iter_probabilities', 'predict', 'eval_items', 'evaluate',
-           'prepare_manifest', 'ClassifyTask', 'train', 'demo']
+           'build_model', 'export_model', 'preprocess_image', 'ExportedClassifier', 'ClassifierGraph', 'pickle_refused',
+           'load_model', 'iter_probabilities', 'predict', 'eval_items', 'evaluate', 'prepare_manifest', 'ClassifyTask',
+           'train', 'demo']
 
 # %% ../nbs/02_classify.ipynb #182702da
 def _did_you_mean(name: str, options) -> str:
@@ -48,13 +48,6 @@ def _did_you_mean(name: str, options) -> str:
 def _timm():
     try: import timm; return timm
     except ImportError: return None
-
-def small_cnn(width: int = 32, n_out: int = 1000) -> nn.Sequential:
-    "A compact 4-block CNN (conv-BN-ReLU, max-pooling; about 0.25M parameters at width 32) that learns small datasets from scratch."
-    def block(ni, no, pool=True): return [nn.Conv2d(ni, no, 3, padding=1, bias=False), nn.BatchNorm2d(no), nn.ReLU(inplace=True)] + ([nn.MaxPool2d(2)] if pool else [])
-    w = width
-    features = nn.Sequential(*block(3, w), *block(w, 2 * w), *block(2 * w, 4 * w), *block(4 * w, 4 * w, pool=False))
-    return nn.Sequential(features, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, n_out))
 
 INFLAME_ARCHS = {"small_cnn": small_cnn}
 ARCH_HEADS = {"small_cnn": {"lin_ftrs": [], "ps": 0.1}}   # fastai head options per arch (default: fastai's 512-unit head, dropout 0.5)
@@ -369,35 +362,6 @@ def preprocess_image(im, meta: dict) -> torch.Tensor:
     return torch.from_numpy(preprocess_array(im, meta))      # the numpy preprocessing of `inflame.tasks` (ONNX Runtime predicts without torch)
 
 # %% ../nbs/02_classify.ipynb #b22d76cf
-@dataclass
-class ClassifierModel(ImageClassifier):
-    "A classifier ready for inference (a `tasks.Predictor`; its records are `tasks.ImageClassifier`'s): the network (eval mode, on `device`), its `model.json` metadata, and its preprocessing."
-    model: nn.Module
-    meta: dict
-    device: torch.device
-    runtime: str = "torch"
-    folder: ModelFolder | None = None
-
-    def preprocess(self, im) -> torch.Tensor:
-        "RGB PIL image -> uint8 CHW tensor, resized as in validation (see `preprocess_image`)."
-        return preprocess_image(im, self.meta)
-
-    @torch.inference_mode()
-    def probabilities(self, xb: torch.Tensor) -> torch.Tensor:
-        "Class probabilities (on the CPU) of a uint8 batch made by `preprocess`."
-        nm = self.meta["normalize"]
-        mean = torch.tensor(nm["mean"], device=self.device).view(1, -1, 1, 1); std = torch.tensor(nm["std"], device=self.device).view(1, -1, 1, 1)
-        x = (xb.to(self.device).float() / 255 - mean) / std
-        return F.softmax(self.model(x).float(), -1).cpu()
-
-    def prepare(self, im) -> torch.Tensor:
-        "The uint8 tensor of `preprocess`."
-        return self.preprocess(im)
-
-    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list:
-        "A probability vector per prepared image (one batch); options do not change them (`top_k` is the record's)."
-        return list(self.probabilities(torch.stack(list(xs)))) if len(xs) else []
-
 class ExportedClassifier(ClassifierModel):
     "A `ClassifierModel` whose `probabilities` run an exported graph (`model` is its `tasks.GraphRunner`): predict and serve use it unchanged."
     def probabilities(self, xb: torch.Tensor) -> torch.Tensor:
@@ -420,17 +384,9 @@ def pickle_refused(f: Path) -> InflameError:
     return InflameError(f"{f}: a pickle (fastai export); loading it runs code stored in the file. Serve the model folder "
                         f"(safetensors weights) instead, or pass --trust (trust=True) if you trust where this file comes from")
 
-def _load_weights(folder: ModelFolder, dev: torch.device) -> ClassifierModel:
-    "The network of `folder` rebuilt from `model.json` and its safetensors weights."
-    meta = folder.meta
-    missing = [k for k in ("arch", "labels", "image_size", "normalize") if k not in meta]
-    if missing: raise InflameError(f"{folder.dir / 'model.json'}: not a classifier's model.json (task {meta.get('task')!r}, missing {missing})")
-    w = folder.weights_file()
-    from safetensors.torch import load_file
-    model = build_model(meta)
-    try: model.load_state_dict(load_file(str(w)))
-    except RuntimeError as e: raise InflameError(f"{w}: does not fit {meta['arch']} with {len(meta['labels'])} classes: {str(e).splitlines()[0]}") from None
-    return ClassifierModel(model.eval().to(dev), meta, dev, folder=folder)
+def _load_weights(folder: ModelFolder, dev) -> ClassifierModel:
+    "The network of `folder` rebuilt from `model.json` and its safetensors weights: with torch only (`tasks.load_classifier`), or through fastai (`build_model`: xresnet, timm)."
+    return load_classifier(folder, dev) or load_classifier(folder, dev, network=build_model)
 
 def load_model(model_dir: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
                trust: bool = True) -> ClassifierModel:

@@ -14,7 +14,7 @@ from .core import Config, ConfigError, DataError, InflameError, get_device, with
 __all__ = ['TASK_MODULES', 'WEIGHTS', 'RUNTIMES', 'FORMATS', 'FILES', 'RUNTIME_FORMATS', 'LIGHT_PREDICTORS', 'check_choice',
            'task_module', 'get_task', 'train', 'ModelFolder', 'read_model', 'resolve_model', 'load_model', 'Predictor',
            'Task', 'ort_session', 'GraphRunner', 'preprocess_array', 'largest', 'ImageClassifier', 'OnnxClassifier',
-           'predict']
+           'small_cnn', 'classifier_network', 'ClassifierModel', 'load_classifier', 'predict']
 
 # %% ../nbs/04c_tasks.ipynb #f31650fe
 TASK_MODULES = {"classify": "inflame.classify", "detect": "inflame.detect"}
@@ -315,19 +315,109 @@ class OnnxClassifier(ImageClassifier):
         import numpy as np
         return list(self.probabilities(np.stack(list(xs)))) if len(xs) else []
 
-LIGHT_PREDICTORS = {("classify", "onnxruntime"): OnnxClassifier}   # (task, runtime) -> a predictor that needs neither torch nor its task's module
+# %% ../nbs/04c_tasks.ipynb #dce4dd8d
+def small_cnn(width: int = 32, n_out: int = 1000):
+    "A compact 4-block CNN (conv-BN-ReLU, max-pooling; about 0.25M parameters at width 32) that learns small datasets from scratch."
+    from torch import nn
+    def block(ni, no, pool=True): return [nn.Conv2d(ni, no, 3, padding=1, bias=False), nn.BatchNorm2d(no), nn.ReLU(inplace=True)] + ([nn.MaxPool2d(2)] if pool else [])
+    w = width
+    features = nn.Sequential(*block(3, w), *block(w, 2 * w), *block(2 * w, 4 * w), *block(4 * w, 4 * w, pool=False))
+    return nn.Sequential(features, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, n_out))
+
+def _has_pool(m) -> bool:
+    import re
+    return bool(re.search(r"Pool[123]d$", type(m).__name__)) or any(_has_pool(c) for c in m.children())
+
+def classifier_network(meta: dict):
+    """The network of classifier metadata `meta` built with torch and torchvision only, in the layout of fastai's
+    `create_vision_model` (body `0.`: the arch's children up to its last pooling one; head `1.`: concat pooling, flatten,
+    then BatchNorm / Dropout / Linear / ReLU groups), random weights; None for an arch that needs fastai (xresnet, timm) or a head option other than `lin_ftrs`, `ps`."""
+    head, src = meta.get("head") or {}, meta.get("arch_source", "torchvision")
+    if src not in ("torchvision", "inflame") or set(head) - {"lin_ftrs", "ps"} or (src == "inflame" and meta["arch"] != "small_cnn"): return None
+    import torch, torchvision
+    from torch import nn
+    class ConcatPool(nn.Module):                 # fastai's AdaptiveConcatPool2d: max then average
+        def __init__(self): super().__init__(); self.ap, self.mp = nn.AdaptiveAvgPool2d(1), nn.AdaptiveMaxPool2d(1)
+        def forward(self, x): return torch.cat([self.mp(x), self.ap(x)], 1)
+    model = small_cnn() if src == "inflame" else getattr(torchvision.models, meta["arch"])(weights=None)
+    kids = list(model.children())
+    body = nn.Sequential(*kids[:next(i for i, c in reversed(list(enumerate(kids))) if _has_pool(c))])
+    with torch.no_grad(): nf = body.eval()(torch.zeros(1, 3, 64, 64)).shape[1] * 2
+    n_out, lin, ps = len(meta["labels"]), head.get("lin_ftrs"), head.get("ps", 0.5)
+    sizes = [nf, 512, n_out] if lin is None else [nf, *lin, n_out]
+    ps = list(ps) if isinstance(ps, (list, tuple)) else [ps]
+    if len(ps) == 1: ps = [ps[0] / 2] * (len(sizes) - 2) + ps
+    layers = [ConcatPool(), nn.Flatten()]
+    for j, (ni, no, p) in enumerate(zip(sizes[:-1], sizes[1:], ps)):
+        layers += [nn.BatchNorm1d(ni)] + ([nn.Dropout(p)] if p != 0 else []) + [nn.Linear(ni, no, bias=False)]
+        if j < len(sizes) - 2: layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(body, nn.Sequential(*layers))
+
+@dataclass
+class ClassifierModel(ImageClassifier):
+    "A classifier ready for inference on torch (a `Predictor`): the network (eval mode, on `device`), its `model.json` metadata, and its preprocessing."
+    model: Any
+    meta: dict
+    device: Any
+    runtime: str = "torch"
+    folder: ModelFolder | None = None
+
+    def preprocess(self, im):
+        "RGB PIL image -> uint8 CHW tensor, resized as in validation (`preprocess_array`)."
+        import torch
+        return torch.from_numpy(preprocess_array(im, self.meta))
+
+    def probabilities(self, xb):
+        "Class probabilities (on the CPU) of a uint8 batch made by `preprocess`."
+        import torch
+        nm = self.meta["normalize"]
+        with torch.inference_mode():
+            mean = torch.tensor(nm["mean"], device=self.device).view(1, -1, 1, 1); std = torch.tensor(nm["std"], device=self.device).view(1, -1, 1, 1)
+            x = (xb.to(self.device).float() / 255 - mean) / std
+            return torch.softmax(self.model(x).float(), -1).cpu()
+
+    def prepare(self, im):
+        "The uint8 tensor of `preprocess`."
+        return self.preprocess(im)
+
+    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list:
+        "A probability vector per prepared image (one batch); options do not change them (`top_k` is the record's)."
+        import torch
+        return list(self.probabilities(torch.stack(list(xs)))) if len(xs) else []
+
+def load_classifier(folder: ModelFolder, device: str = "auto", network=None) -> ClassifierModel | None:
+    """The classifier of `folder` from `model.json` and its safetensors weights, with torch and torchvision only
+    (`classifier_network`, or `network(meta)` when given); None when its arch needs fastai."""
+    meta = folder.meta
+    missing = [k for k in ("arch", "labels", "image_size", "normalize") if k not in meta]
+    if missing: raise InflameError(f"{folder.dir / 'model.json'}: not a classifier's model.json (task {meta.get('task')!r}, missing {missing})")
+    w = folder.weights_file()
+    model = (network or classifier_network)(meta)
+    if model is None: return None
+    from safetensors.torch import load_file
+    try: model.load_state_dict(load_file(str(w)))
+    except RuntimeError as e: raise InflameError(f"{w}: does not fit {meta['arch']} with {len(meta['labels'])} classes: {str(e).splitlines()[0]}") from None
+    dev = get_device(device or "auto")
+    return ClassifierModel(model.eval().to(dev), meta, dev, folder=folder)
+
+# %% ../nbs/04c_tasks.ipynb #6179ed85
+def _torch_classifier(folder: ModelFolder, device: str = "auto") -> ClassifierModel | None:
+    return None if folder.pkl is not None or not folder.weights.is_file() else load_classifier(folder, device)
+
+# (task, runtime) -> `loader(folder, device)`: a predictor without fastai or the task's module (None: the task's `load` then)
+LIGHT_PREDICTORS = {("classify", "onnxruntime"): OnnxClassifier, ("classify", "torch"): _torch_classifier}
 
 def predict(model_dir: str | os.PathLike, source, runtime: str = "torch", device: str = "auto", **opts) -> Iterator[dict]:
     """Records of the images of `source` (an image, a folder, or a list of images) by the model of `model_dir` on `runtime`: the
-    task module's `predict`, or, for a (task, runtime) of `LIGHT_PREDICTORS`, the same records without torch or fastai."""
+    task module's `predict`, or, for a (task, runtime) of `LIGHT_PREDICTORS`, the same records without fastai (and on ONNX Runtime without torch)."""
     f = read_model(model_dir); light = LIGHT_PREDICTORS.get((f.kind, check_choice("runtime", runtime, RUNTIMES)))
-    if light is None or f.pkl is not None or opts.get("precision", "fp32") != "fp32":
-        return f.task.predict(model_dir, source, runtime=runtime, device=device, **opts)
+    ok = light is not None and f.pkl is None and opts.get("precision", "fp32") == "fp32" and opts.get("model") is None
+    p = light(f, device or "auto") if ok else None
+    if p is None: return f.task.predict(model_dir, source, runtime=runtime, device=device, **opts)
     from inflame.data import list_images
     if isinstance(source, (str, os.PathLike)):
         paths = list_images(source)
         if not paths: raise DataError(f"{source}: no image files found")
-    else: paths = [Path(p) for p in source]
-    p = light(f, device or "auto")
+    else: paths = [Path(q) for q in source]
     keep = {k: v for k, v in opts.items() if k in p.record_options}
     return p.predict_files(paths, opts.get("batch_size") or 32, opts.get("progress"), **keep)
