@@ -50,6 +50,14 @@ def is_empty(o: dict) -> bool:
     txt = re.sub(r"<IPython\.core\.display\.\w+ object>|<[^>]*>|```\w*", "", txt)
     return not txt.strip()
 
+def fit_width(b64: str, width) -> str:
+    "A base64 PNG scaled down to `width` pixels (the width its display asked for, `Image(..., width=640)`); as it was when not wider."
+    from PIL import Image
+    im = Image.open(io.BytesIO(base64.b64decode(b64))); im.load()
+    if not isinstance(width, int) or width <= 0 or im.width <= width: return b64
+    buf = io.BytesIO(); im.resize((width, round(im.height * width / im.width)), Image.LANCZOS).save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
 def small_outputs(cell, max_png: int) -> list:
     "The cell's outputs made small for committing: known mime types only, PNG only (over `max_png` bytes: at most 720 px wide, 256 colours), no metadata."
     keep = []
@@ -59,7 +67,9 @@ def small_outputs(cell, max_png: int) -> list:
             o["data"] = {k: v for k, v in o["data"].items() if k in KEEP}
             if not o["data"] or is_empty(o): continue
             if "image/png" in o["data"]:
-                o["data"]["image/png"] = S.shrink_png("".join(o["data"]["image/png"]).replace("\n", ""), max_bytes=max_png, max_width=720, palette=True)
+                hint = next((m["width"] for m in o.get("metadata", {}).values() if isinstance(m, dict) and "width" in m), None)
+                png = fit_width("".join(o["data"]["image/png"]).replace("\n", ""), hint)
+                o["data"]["image/png"] = S.shrink_png(png, max_bytes=max_png, max_width=720, palette=True)
             o["metadata"] = {}
             if o["output_type"] == "execute_result": o["execution_count"] = None
             o.pop("transient", None)
