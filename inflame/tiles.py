@@ -4,18 +4,17 @@
 
 # %% ../nbs/05_tiles.ipynb #cd1d108f
 from __future__ import annotations
-import csv, dataclasses, hashlib, io, itertools, json, math, os, struct, sys, time, warnings, zlib
+import csv, dataclasses, hashlib, io, itertools, json, math, os, sys, time, warnings
 from dataclasses import dataclass
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 import numpy as np
-from PIL import Image, ImageDraw, ImageOps
-from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference, get_logger,
+from PIL import Image, ImageDraw
+from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference,
                           inference_dtype, write_json)
 from . import data as D
 from .raster import _Downscaler, open_raster
-from .raster import PIL_SUFFIXES, GeoRaster, Raster, _PNG_SIG, _png_chunk   # moved to inflame.raster; re-exported here for the transition (bench/)
 
 # %% auto #0
 __all__ = ['MIN_TILE', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'tiles_config', 'seam_iou', 'cut_by_seam',
@@ -644,6 +643,14 @@ def _tile_problem(path: Path, tile: int, model) -> str | None:
     except Exception: return None
     return input_problem(min(tile, W), min(tile, H), model)
 
+def _image_record(model, path: Path, tc: TilesConfig, labels: Sequence[str], thr: float, opts: SliceOptions,
+                  overview: str | os.PathLike | None) -> dict:
+    "The record of image `path` by `sliced_predict` (its overview PNG into the folder `overview`); a `DataError` when its tiles cannot go through `model`."
+    why = _tile_problem(path, tc.size, model)
+    if why: raise DataError(f"{path}: its tiles: {why}")
+    return sliced_predict(model, path, tc, labels=labels, score_threshold=thr, options=opts,
+                          overview=Path(overview) / f"{path.stem}_overview.png" if overview else None)
+
 def _load_detector(model_dir: Path, device: str, runtime: str, precision: str) -> tuple[Any, dict]:
     "The exported model of `model_dir` and its metadata: its torch weights (`load_model`), or its TorchScript/ONNX export for another `runtime`."
     from inflame.detect import load_model   # imported here: tiles is usable (and testable) without a trained model
@@ -684,12 +691,8 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     if overview: Path(overview).mkdir(parents=True, exist_ok=True)
     single, done = not isinstance(source, list) and Path(source).is_file(), []
     for i, p in enumerate(paths):
-        try:
-            why = _tile_problem(p, tc.size, model)
-            if why: raise DataError(f"{p}: its tiles: {why}")
-            opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
-            rec = sliced_predict(model, p, tc, labels=labels, score_threshold=thr, options=opts,
-                                 overview=Path(overview) / f"{p.stem}_overview.png" if overview else None)
+        opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
+        try: rec = _image_record(model, p, tc, labels, thr, opts, overview)
         except DataError as e:
             if single: raise
             rec = {"image": str(p), "error": str(e)}
