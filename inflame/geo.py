@@ -22,7 +22,7 @@ __all__ = ['raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', '
            'image_counts', 'evaluate_survey']
 
 # %% ../nbs/05a_geo.ipynb #f491122d
-from .raster import GeoRaster, _rasterio, make_geotiff   # the GDAL reader, and a test GeoTIFF writer
+from .raster import GeoRaster   # the GDAL reader (window by window, with the CRS and transform)
 
 # %% ../nbs/05a_geo.ipynb #4569ab53
 def raster_geo(path: str | os.PathLike) -> dict:
