@@ -9,10 +9,10 @@ from pathlib import Path
 from .core import PRECISIONS, InflameError, DataError, load_config, dumps_json, get_logger
 from . import data as D
 import inflame
-from .tasks import TASK_MODULES, get_task, resolve_model
+from .tasks import get_task, resolve_model
 
 # %% auto #0
-__all__ = ['TILE_OPTIONS', 'SHARED_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'task_options',
+__all__ = ['TILE_OPTIONS', 'TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'task_options',
            'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export', 'cmd_review',
            'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser',
            'main']
@@ -90,7 +90,6 @@ def _options(args, *names) -> dict:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 TILE_OPTIONS = ("tile", "overlap", "merge", "full_image", "allow_large", "counts_csv", "overview")   # sliced prediction (`inflame.tiles`)
-SHARED_OPTIONS = ("batch_size", "device", "runtime", "split", "out", "annotations")                   # every task takes these
 
 def task_options(kind: str) -> tuple[str, ...]:
     "The predict/evaluate options only task `kind` takes, read from its `Task`: its per-image options, `precision` when it runs in several, the tiling options when it is sliceable."
@@ -98,12 +97,15 @@ def task_options(kind: str) -> tuple[str, ...]:
     precisions = getattr(t, "precisions", PRECISIONS if t.sliceable else ("fp32",))
     return (*t.options, *(("precision",) if len(precisions) > 1 else ()), *(TILE_OPTIONS if t.sliceable else ()))
 
+# `task_options` of each registered task, written out so that checking a command's options imports no task module
+# (`predict --runtime onnxruntime` imports neither torch nor fastai); a test holds it equal to what the Tasks say.
+TASK_OPTIONS = {"classify": ("top_k",), "detect": ("score_threshold", "precision", *TILE_OPTIONS)}
+
 def _check_task_options(opts: dict, mdir: Path, meta: dict) -> None:
     "Refuse options of another task (`--top-k` for a detector, `--score-threshold` for a classifier, ...), naming the option and the model."
-    own = task_options(meta["task"])
-    if all(n in own or n in SHARED_OPTIONS for n in opts): return     # the usual case: no other task is looked up (or imported)
-    for other in (k for k in TASK_MODULES if k != meta["task"]):
-        for n in task_options(other):
+    own = TASK_OPTIONS[meta["task"]]
+    for other, names in TASK_OPTIONS.items():
+        for n in names:
             if n in opts and n not in own:
                 raise InflameError(f"--{n.replace('_', '-')}: an option for {other} models; {mdir} is a {meta['task']} model")
 
@@ -125,7 +127,6 @@ def _predict_setup(args) -> tuple:
     if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision", "runtime")
-    if opts.get("runtime", "torch") != "torch": import inflame.export   # registers the TorchScript / ONNX Runtime loaders
     _check_task_options(opts, mdir, meta)
     return mdir, meta, sources, opts
 
@@ -140,12 +141,13 @@ def _predict_devices(args, mdir: Path, sources: list, opts: dict) -> int:
 
 # %% ../nbs/09_cli.ipynb #cc9bfd0a
 def _predict_fn(args, meta: dict, opts: dict):
-    "The predict function: `inflame.tiles.predict` with `--tile`, else the task's own (the tiling options dropped from `opts`)."
+    "The predict function: `inflame.tiles.predict` with `--tile`, else `inflame.tasks.predict` (the task's own; the tiling options dropped from `opts`)."
     if args.tile:
         import importlib
         return importlib.import_module("inflame.tiles").predict
     for k in TILE_OPTIONS: opts.pop(k, None)
-    return get_task(meta["task"]).predict
+    from inflame.tasks import predict     # the task module's predict, or a lighter path for the runtime (ONNX Runtime: no torch)
+    return predict
 
 def _predict_jsonl(args, fn, mdir: Path, sources: list, opts: dict) -> int:
     "Predict `sources` as JSON Lines to stdout or `--out` (continued with `--skip-done`); exit status 1 when any record is an error."
@@ -253,14 +255,20 @@ def cmd_predict_geo(args) -> int:
         for o in ("points", "to_crs", "zones", "merge_images"):
             if getattr(args, o, None): raise InflameError(f"--{o.replace('_', '-')}: an option of --geo FILE")
         return cmd_predict(args)
-    if not args.tile: raise InflameError("--geo FILE: needs --tile N (sliced prediction keeps each raster's CRS and transform)")
     if not args.out: raise InflameError("--geo FILE: needs --out FILE.jsonl too (the records it converts)")
     rc = cmd_predict(args)
     from inflame import geo
     from inflame.core import read_jsonl
     try: recs = [json.loads(Path(args.out).read_text(encoding="utf-8"))]
     except json.JSONDecodeError: recs = read_jsonl(args.out)
-    s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_images=args.merge_images)
+    if any((r.get("geo") or {}).get("crs") for r in recs if "error" not in r):      # georeferenced rasters (sliced prediction keeps CRS + transform)
+        s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_images=args.merge_images)
+    else:                                                                           # raw frames: their flight metadata puts them on the ground
+        from inflame import survey
+        try: s = survey.write_frame_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_frames=args.merge_images)
+        except survey.FrameError as e:
+            if not args.tile: raise InflameError(f"--geo FILE: {e} (georeferenced rasters need --tile N: sliced prediction keeps their CRS and transform)") from None
+            raise
     print(f"{s['detections']} detections -> {s['out']} ({s['crs']}, {s['geometry']})" + (f"; counts per zone in {s['out']}" if args.zones else ""), file=sys.stderr)
     return rc
 
@@ -398,11 +406,11 @@ def _add_predict_parser(sub) -> argparse.ArgumentParser:
     pr.add_argument("--devices", type=int, help="predict a folder on N processes/GPUs, merged in input order (needs --out)")
     pr.add_argument("--runtime", choices=["torch", "torchscript", "onnxruntime"], help="run the model's export (`inflame export`) instead of eager PyTorch (default torch)")
     pr.add_argument("--skip-done", action="store_true", help="continue an interrupted --out FILE: keep its records, predict only the images without one")
-    pr.add_argument("--geo", metavar="FILE", help="detect, with --tile and --out: also write the detections to FILE (.gpkg, .geojson, .shp, .fgb) in map coordinates")
+    pr.add_argument("--geo", metavar="FILE", help="detect, with --out (and --tile for rasters): also write the detections to FILE (.gpkg, .geojson, .shp, .fgb) in map coordinates (GeoTIFFs by their transform, raw drone frames by their EXIF/XMP flight metadata)")
     pr.add_argument("--points", action="store_true", help="with --geo: centre points instead of box polygons")
     pr.add_argument("--to-crs", metavar="CRS", help="with --geo: reproject, e.g. EPSG:4326 (default: the raster's CRS)")
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
-    pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images (frames, ortho tiles): count each object once")
+    pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images or raw frames: count each object once")
     pr.set_defaults(func=cmd_predict_geo)
     return pr
 
@@ -553,6 +561,11 @@ def _add_weights_parser(sub) -> argparse.ArgumentParser:
     from inflame.weights import add_weights_parser
     return add_weights_parser(sub)
 
+def _add_survey_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame survey counts|estimate` (inflame.survey.add_survey_parser: counts per transect from raw frames, Jolly II estimate)."
+    from inflame.survey import add_survey_parser
+    return add_survey_parser(sub)
+
 # %% ../nbs/09_cli.ipynb #bec2da07
 def _add_demo_parser(sub) -> argparse.ArgumentParser:
     "Add `inflame demo`, its options and the function it runs to the subcommands `sub`."
@@ -573,7 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_check_parser, _add_split_parser, _add_train_parser, _add_predict_parser,
                 _add_export_parser, _add_review_parser, _add_convert_parser, _add_evaluate_parser,
                 _add_sweep_parser, _add_cloud_parser, _add_serve_parser, _add_runs_parser, _add_weights_parser,
-                _add_demo_parser):
+                _add_survey_parser, _add_demo_parser):
         add(sub)
     return p
 

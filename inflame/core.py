@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
 
 # %% auto #0
-__all__ = ['REQUIRED', 'RETIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'progress', 'ON_RANK0', 'InflameError', 'ConfigError',
-           'DataError', 'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig',
-           'ScaleConfig', 'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config',
-           'apply_overrides', 'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write',
-           'to_jsonable', 'dumps_json', 'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file',
-           'runtime_loader', 'seed_everything', 'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype',
-           'autocast_inference', 'get_logger', 'in_notebook', 'with_progress', 'new_run_dir']
+__all__ = ['REQUIRED', 'RETIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError',
+           'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig',
+           'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides',
+           'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json',
+           'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'runtime_loader', 'seed_everything',
+           'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger',
+           'in_notebook', 'with_progress', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -85,7 +85,7 @@ class TrainConfig:
     weighted_sampler: bool = False          # sample classes evenly
     augment: bool = True                    # fastai aug_transforms (classify) / flip + resize + colour jitter (detect)
     aug: dict = field(default_factory=dict) # keyword arguments for fastai's aug_transforms
-    checkpoint_every: int = 0               # ignored (kept so older configs load): every run checkpoints after each epoch
+    checkpoint_every: int = 1               # epochs between checkpoints/last.pth (resume restarts from the last one; 0 counts as 1)
     seed: int = 42                          # training seed (weights init, shuffling, augmentation)
     monitor: str = ""                       # validation metric that picks the best epoch; empty: the task's (accuracy / ap50)
     export: Literal["best", "last"] = "best"  # which epoch's weights the run exports
@@ -556,8 +556,6 @@ def with_progress(it: Iterable, total: int | None = None, what: str = "images", 
             stream.write(f"\r{what} {i}/{total or '?'}  {dt:.1f} s{eta}"); stream.flush()
         if i: stream.write("\n"); stream.flush()
     return gen()
-
-progress = with_progress   # the old name, until every module calls `with_progress`
 
 # %% ../nbs/00_core.ipynb #9579f99f
 ON_RANK0: dict = {}   # "share": share(make) runs make() on rank 0 and returns its result on every rank; set by inflame.dist
