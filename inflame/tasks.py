@@ -99,9 +99,11 @@ def resolve_model(path: str | os.PathLike) -> tuple[Path, dict]:
 
 def load_model(path: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
                trust: bool = False) -> Predictor:
-    "The model of `path` (see `read_model`) ready to predict on `runtime`, through its task's `load`; `trust` allows a pickle."
-    f = read_model(path)
-    return f.task.load(f, device=device or "auto", runtime=check_choice("runtime", runtime, RUNTIMES), precision=precision, trust=trust)
+    """The model of `path` (see `read_model`) ready to predict on `runtime`: a predictor of `LIGHT_PREDICTORS` where one fits
+    (no fastai; on ONNX Runtime no torch), else through its task's `load`; `trust` allows a pickle."""
+    f = read_model(path); light = LIGHT_PREDICTORS.get((f.kind, check_choice("runtime", runtime, RUNTIMES)))
+    p = light(f, device or "auto") if light is not None and f.pkl is None and precision == "fp32" else None
+    return p or f.task.load(f, device=device or "auto", runtime=runtime, precision=precision, trust=trust)
 
 # %% ../nbs/04c_tasks.ipynb #bcac8fdf
 class Predictor:
