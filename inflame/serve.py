@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from .core import ConfigError, DataError, InflameError, get_logger
 from . import data as D
-from .tasks import Predictor, read_model
+from .tasks import Predictor, load_model
 
 # %% auto #0
 __all__ = ['MAX_UPLOAD_PIXELS', 'LOOPBACK_HOSTS', 'ServedModel', 'UploadError', 'safe_name', 'Upload', 'read_upload', 'Batcher',
@@ -28,13 +28,13 @@ class ServedModel:
     "A model loaded once for serving: its task's `Predictor` and `[tiles]` settings. Each image is `prepare`d, batches are `infer`red, each output becomes a `record`; `sliced` predicts a large image tile by tile."
     def __init__(self, model: str | os.PathLike, trust: bool = False, device: str = "auto", precision: str = "fp32", runtime: str = "torch"):
         from inflame.tiles import tiles_config
-        folder = read_model(model)
-        self.predictor: Predictor = folder.task.load(folder, device=device or "auto", runtime=runtime, precision=precision, trust=trust)
-        self.model_dir, self.task, self.trust, self.precision, self.runtime = folder.dir, folder.kind, trust, precision, runtime
-        self.meta, self.device, self.background, self.labels = self.predictor.meta, self.predictor.device, self.predictor.background, self.predictor.labels
-        self.sliceable = folder.task.sliceable                  # large images go tile by tile
+        p = self.predictor = load_model(model, device, runtime, precision, trust)   # without fastai where the task allows (ONNX: without torch)
+        self.model_dir, self.task, self.trust, self.precision, self.runtime = p.folder.dir, p.folder.kind, trust, precision, runtime
+        self.meta, self.device, self.background, self.labels = p.meta, p.device, p.background, p.labels
+        flags = p if hasattr(p, "sliceable") else p.task        # the task's flags (a light predictor carries them: no task module import)
+        self.sliceable, self.cpu_max_batch = flags.sliceable, flags.cpu_max_batch   # large images go tile by tile; a good CPU batch
         self.score_threshold = float(self.meta.get("score_threshold", 0.05))
-        self.tiles = tiles_config(folder.dir, self.meta)
+        self.tiles = tiles_config(p.folder.dir, self.meta)
 
     @property
     def model(self) -> Any:
@@ -428,7 +428,7 @@ async def _upload_from(request: Request, limit: int) -> tuple[bytes, str]:
 def default_max_batch(served: ServedModel) -> int:
     "Batch size limit where batching helps: 16, but on a CPU the task's `cpu_max_batch` (a detector's is 1; measured: no gain in throughput, a worse p99)."
     on_cpu = getattr(served.device, "type", str(served.device)) == "cpu"
-    return served.predictor.task.cpu_max_batch if on_cpu else 16
+    return served.cpu_max_batch if on_cpu else 16
 
 _ERROR_SCHEMA = {"type": "object", "title": "Error", "required": ["error", "status"],
                  "properties": {"error": {"type": "string", "description": "what went wrong, for a person"},
