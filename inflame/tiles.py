@@ -651,14 +651,6 @@ def _image_record(model, path: Path, tc: TilesConfig, labels: Sequence[str], thr
     return sliced_predict(model, path, tc, labels=labels, score_threshold=thr, options=opts,
                           overview=Path(overview) / f"{path.stem}_overview.png" if overview else None)
 
-def _load_detector(model_dir: Path, device: str, runtime: str, precision: str) -> tuple[Any, dict]:
-    "The exported model of `model_dir` and its metadata: its torch weights (`load_model`), or its TorchScript/ONNX export for another `runtime`."
-    from inflame.detect import load_model   # imported here: tiles is usable (and testable) without a trained model
-    if runtime == "torch": return load_model(model_dir, device=device)
-    from inflame.export import load_runtime
-    if precision != "fp32": raise ConfigError(f"precision = {precision!r}: runtime {runtime!r} runs the export's own precision")
-    return load_runtime(model_dir, runtime, device)
-
 # %% ../nbs/05_tiles.ipynb #ec74ee18
 def write_counts_csv(path: str | os.PathLike, records: Sequence[dict], labels: Sequence[str] = ()) -> Path:
     "Atomically write counts per image and class (`image, width, height, <label>..., total`) for `records`."
@@ -678,21 +670,21 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
             score_threshold: float | None = None, device: str = "auto", top_k: int | None = None,
             progress: bool | None = None, precision: str = "fp32", runtime: str = "torch") -> Iterator[dict]:
     "Sliced detection over an image or a folder with an exported model (`runtime` 'torchscript'/'onnxruntime': its export): yields one JSON-able record per image."
+    from inflame.tasks import load_model   # imported here: tiles is usable (and testable) without a trained model
     if top_k is not None: raise ConfigError("top_k: a classification option; detection records list every box over score_threshold")
     model_dir = Path(model_dir)
     tc = tiles_config(model_dir, size=tile, overlap=overlap, merge=merge, full_image=full_image, batch_size=batch_size)
     _check_options(tc.size, tc.overlap, tc.batch_size, tc.merge, tc.iou_threshold, 0.0 if score_threshold is None else score_threshold)
     paths = source if isinstance(source, list) else D.list_images(source)
     if not paths: raise DataError(f"{source}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
-    model, meta = _load_detector(model_dir, device, runtime, precision)
-    inference_dtype(precision, next(model.parameters()).device)          # a bad precision fails before the first image
-    labels = list(meta.get("labels", []))
-    thr = float(meta.get("score_threshold", 0.05)) if score_threshold is None else score_threshold
+    det = load_model(model_dir, device, runtime, precision)   # the model contract: eager weights, or the TorchScript / ONNX export
+    if not det.task.sliceable: raise ConfigError(f"{det.model_dir}: a {det.task.kind} model; sliced prediction is for detection models")
+    labels, thr = det.labels, det.score_threshold if score_threshold is None else score_threshold
     if overview: Path(overview).mkdir(parents=True, exist_ok=True)
     single, done = not isinstance(source, list) and Path(source).is_file(), []
     for i, p in enumerate(paths):
         opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
-        try: rec = _image_record(model, p, tc, labels, thr, opts, overview)
+        try: rec = _image_record(det.model, p, tc, labels, thr, opts, overview)
         except DataError as e:
             if single: raise
             rec = {"image": str(p), "error": str(e)}
@@ -726,15 +718,10 @@ def _match_records(records: Sequence[dict], coco: dict, count_threshold: float) 
 
 # %% ../nbs/05_tiles.ipynb #1044b05c
 def _coco_ap(gt: dict, results: list[dict], max_dets: int) -> dict:
-    "`ap` (IoU 0.5:0.95), `ap50`, `ap75` and `ap50_per_class` (classes with ground truth) of COCO `results` against `gt`, by pycocotools."
-    import contextlib as _cl
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-    cats = {c["name"]: c["id"] for c in gt["categories"]}; names = {v: k for k, v in cats.items()}
-    with _cl.redirect_stdout(io.StringIO()):
-        G = COCO(); G.dataset = gt; G.createIndex()
-        E = COCOeval(G, G.loadRes(results), "bbox"); E.params.maxDets = [1, 100, max_dets]
-        E.evaluate(); E.accumulate(); E.summarize()
+    "`ap` (IoU 0.5:0.95), `ap50`, `ap75` and `ap50_per_class` (classes with ground truth) of COCO `results` against `gt`, by `detect.run_cocoeval`."
+    from inflame.detect import run_cocoeval
+    names = {c["id"]: c["name"] for c in gt["categories"]}
+    E = run_cocoeval(gt, results, max_dets)
     pr = E.eval["precision"][0, :, :, 0, 2]                     # IoU 0.5, all recalls, per class, all areas, max_dets
     per = {}
     for k, cid in enumerate(E.params.catIds):
