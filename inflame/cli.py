@@ -143,6 +143,10 @@ def _predict_devices(args, mdir: Path, sources: list, opts: dict) -> int:
 def _predict_fn(args, meta: dict, opts: dict):
     "The predict function: `inflame.tiles.predict` with `--tile`, else `inflame.tasks.predict` (the task's own; the tiling options dropped from `opts`)."
     if args.tile:
+        model_gsd = ((meta.get("config") or {}).get("data") or {}).get("gsd") or None   # [data] gsd of the training imagery
+        if model_gsd:                  # each image's tiles resized to the model's ground resolution (a warning when far apart)
+            from inflame.survey import gsd_rescale, image_gsd
+            opts["rescale"] = lambda p: gsd_rescale(model_gsd, image_gsd(p))
         import importlib
         return importlib.import_module("inflame.tiles").predict
     for k in TILE_OPTIONS: opts.pop(k, None)

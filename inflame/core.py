@@ -48,6 +48,7 @@ class DataConfig:
     image_size: int = 224                   # training image size (square side, pixels)
     bad_images: Literal["error", "skip"] = "error"  # what training does with unreadable images
     background: str = "white"               # colour transparent images are composited onto
+    gsd: float = 0.0                        # metres per pixel of the training imagery (0: unknown); `predict --tile` on imagery of another GSD rescales tiles to match
 
 @dataclass
 class ModelConfig:
@@ -236,6 +237,7 @@ def _check_ranges(cfg: Config, source: str):
         if not 0 <= getattr(d, k) < 1: bad("data", k, getattr(d, k), "a number in [0, 1)")
     if d.valid_pct + d.test_pct >= 1: bad("data", "valid_pct", d.valid_pct, f"valid_pct + test_pct < 1 (test_pct = {d.test_pct})")
     if d.image_size < 8: bad("data", "image_size", d.image_size, "an integer >= 8")
+    if d.gsd < 0: bad("data", "gsd", d.gsd, "metres per pixel >= 0 (0: unknown)")
     for k in ("epochs", "batch_size"):
         if getattr(t, k) < 1: bad("train", k, getattr(t, k), "an integer >= 1")
     if isinstance(t.lr, float) and not (0 < t.lr < 10): bad("train", "lr", t.lr, "a number in (0, 10) or 'find'")
