@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 from PIL import Image, ImageDraw
-from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference,
+from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference, get_logger,
                           inference_dtype, write_json)
 from . import data as D
 from .raster import _Downscaler, open_raster
@@ -51,9 +51,10 @@ def _run_tiles(model_dir: Path, meta: dict | None = None) -> TilesConfig:
         if p.is_file():
             try: return load_config(p, check_paths=False).tiles
             except InflameError: pass
-    if meta is None and (model_dir / "model.json").is_file():
-        try: meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError): meta = None
+    if meta is None:
+        from inflame.tasks import read_model   # the one model-folder reader
+        try: meta = read_model(model_dir).meta
+        except InflameError: meta = None
     if isinstance((meta or {}).get("config"), dict):
         try: return config_from_dict(meta["config"], source=str(model_dir / "model.json")).tiles
         except InflameError: pass
@@ -305,14 +306,24 @@ def label_name(i: int, labels: Sequence[str] | None) -> str:
     return labels[i - 1] if labels and 1 <= i <= len(labels) else str(int(i))
 
 # %% ../nbs/05_tiles.ipynb #67041089
+def _rescaled(arr: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    "A tile array as a contiguous copy (a band view otherwise pins the band), resized by `scale` (bilinear) unless it is 1."
+    if scale == 1: return np.ascontiguousarray(arr)
+    h, w = arr.shape[:2]
+    return np.asarray(Image.fromarray(np.ascontiguousarray(arr)).resize(_scaled_size(w, h, scale), Image.BILINEAR))
+
+def _scaled_size(w: int, h: int, scale: float) -> tuple[int, int]:
+    "The (width, height) a `w` x `h` tile is resized to by `scale`."
+    return (w, h) if scale == 1 else (max(1, round(w * scale)), max(1, round(h * scale)))
+
 def _tile_batches(r, grid: Sequence[tuple], downscalers: Sequence[_Downscaler], batch_size: int, skip_empty: bool,
-                  prep: Callable | None = None) -> Iterator[tuple[list, list, int, int]]:
-    "Read the tiles `grid` of raster `r` (feeding `downscalers`), `batch_size` at a time: yields (tile boxes, arrays or `prep(arrays)`, tiles read, empty tiles skipped)."
+                  prep: Callable | None = None, scale: float = 1.0) -> Iterator[tuple[list, list, int, int]]:
+    "Read the tiles `grid` of raster `r` (feeding `downscalers`), resized by `scale`, `batch_size` at a time: yields (tile boxes, arrays or `prep(arrays)`, tiles read, empty tiles skipped)."
     boxes, arrs, n, skipped = [], [], 0, 0
     for box, arr in r.tiles(grid, downscalers):
         n += 1
         if skip_empty and arr.min() == arr.max(): skipped += 1; continue
-        boxes.append(box); arrs.append(np.ascontiguousarray(arr))   # a copy of a band view: the band can go with the next
+        boxes.append(box); arrs.append(_rescaled(arr, scale))
         if len(boxes) == batch_size:
             yield boxes, (prep(arrs) if prep else arrs), n, skipped; boxes, arrs, n, skipped = [], [], 0, 0
     if boxes or n: yield boxes, (prep(arrs) if prep else arrs), n, skipped
@@ -328,8 +339,8 @@ def _to_image(box: tuple, b: np.ndarray, l: np.ndarray, s: np.ndarray, score_thr
     return b[ok], s[ok], l[ok]
 
 def _detect_batches(detector: Callable, batches: Iterator, grid: Sequence[tuple], dev, dtype, score_threshold: float,
-                    prep: Callable | None, bar: _Bar) -> tuple[list[list[np.ndarray]], int]:
-    "Run `detector` on the batches of `_tile_batches` (made into inputs by `prep` here when the reader did not); returns [boxes, scores, labels, tile boxes, tile ids] (per tile) and the empty tiles skipped."
+                    prep: Callable | None, bar: _Bar, scale: float = 1.0) -> tuple[list[list[np.ndarray]], int]:
+    "Run `detector` on the batches of `_tile_batches` (made into inputs by `prep` here when the reader did not; tiles resized by `scale`); returns [boxes, scores, labels, tile boxes, tile ids] (per tile) and the empty tiles skipped."
     B, S, L, T, ids = [], [], [], [], []
     tile_index = {b: i for i, b in enumerate(grid)}
     skipped = 0
@@ -337,9 +348,9 @@ def _detect_batches(detector: Callable, batches: Iterator, grid: Sequence[tuple]
         for boxes, xs, n, k in batches:
             skipped += k
             if boxes:
-                sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
+                sizes = [_scaled_size(x1 - x0, y1 - y0, scale) for x0, y0, x1, y1 in boxes]
                 for box, (b, l, s) in zip(boxes, _run_detector(detector, prep(xs) if prep else xs, dev, dtype, sizes)):
-                    b, s, l = _to_image(box, b, l, s, score_threshold)
+                    b, s, l = _to_image(box, b if scale == 1 else b / scale, l, s, score_threshold)
                     B.append(b); S.append(s); L.append(l); T.append(np.tile(np.array(box, np.float64), (len(b), 1)))
                     ids.append(np.full(len(b), tile_index[box]))
             bar.update(n)
@@ -388,6 +399,7 @@ class SliceOptions:
     prefetch: bool = True               # read and prepare the next batch of tiles in a background thread
     resize_ahead: bool = True           # in that thread, also apply a torchvision detector's own input resize
     channels_last: bool = True          # on a CPU, convert the detector's backbone and rpn to channels-last (in place)
+    scale: float = 1.0                  # resize each tile by this factor before the detector (model GSD / image GSD); boxes come back in image pixels
 
 # %% ../nbs/05_tiles.ipynb #389e9006
 def _detect_tiles(detector: Callable, r, grid: Sequence[tuple], downscalers: Sequence[_Downscaler], dev, dtype, batch_size: int,
@@ -397,14 +409,14 @@ def _detect_tiles(detector: Callable, r, grid: Sequence[tuple], downscalers: Seq
     prep = lambda arrs: _inputs(arrs, dev, resize)   # on a CPU in the reader thread; elsewhere on the device, in this one
     on_cpu = dev.type == "cpu"
     if o.channels_last: _channels_last(detector, dev)
-    batches = _tile_batches(r, grid, downscalers, batch_size, o.skip_empty, prep if on_cpu else None)
+    batches = _tile_batches(r, grid, downscalers, batch_size, o.skip_empty, prep if on_cpu else None, o.scale)
     bar = _Bar(len(grid), desc, o.progress)
     return _detect_batches(detector, _prefetch(batches) if o.prefetch else batches, grid, dev, dtype, score_threshold,
-                           None if on_cpu else prep, bar)
+                           None if on_cpu else prep, bar, o.scale)
 
-def _sliced_info(tc: TilesConfig, grid: Sequence[tuple], skipped: int, dtype, raw: int, secs: float, W: int, H: int) -> dict:
-    "The record's `sliced` entry: how the image was cut and run, and how fast."
-    return {"tile": tc.size, "overlap": tc.overlap, "tiles": len(grid), "skipped_empty": skipped, "merge": tc.merge,
+def _sliced_info(tc: TilesConfig, grid: Sequence[tuple], skipped: int, dtype, raw: int, secs: float, W: int, H: int, scale: float = 1.0) -> dict:
+    "The record's `sliced` entry: how the image was cut and run (`scale` only when tiles were resized), and how fast."
+    return {"tile": tc.size, **({"scale": scale} if scale != 1 else {}), "overlap": tc.overlap, "tiles": len(grid), "skipped_empty": skipped, "merge": tc.merge,
             "full_image": bool(tc.full_image), "precision": {"torch.bfloat16": "bf16", "torch.float16": "fp16"}.get(str(dtype), "fp32"),
             "raw_detections": raw, "seconds": round(secs, 3), "megapixels_per_s": round(W * H / 1e6 / max(secs, 1e-9), 3)}
 
@@ -413,11 +425,13 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tiles: TilesCon
     "Detect objects in one (huge) image tile by tile with the `[tiles]` settings `tiles`; returns `{image, width, height, detections, counts, sliced}` (plus `geo`: CRS and transform, for rasters read by GDAL) with boxes in image pixels."
     tc, o = tiles or TilesConfig(), options or SliceOptions()
     _check_options(tc.size, tc.overlap, tc.batch_size, tc.merge, tc.iou_threshold, score_threshold)
+    if isinstance(o.scale, bool) or not isinstance(o.scale, (int, float)) or not o.scale > 0:
+        raise ConfigError(f"scale = {o.scale!r}: expected a number > 0 (the factor tiles are resized by before the detector)")
     t0 = time.time()
     r = open_raster(image, o.allow_large, o.background, tc.bands or None)
     W, H = r.size; dev = _torch_device(detector, o.device); dtype = inference_dtype(o.precision, dev)
     batch_size = tc.batch_size or (1 if dev.type == "cpu" else 8)   # auto: batching tiles gains nothing on a CPU (measured)
-    grid = tile_grid(W, H, tc.size, tc.overlap)
+    grid = tile_grid(W, H, tc.size if o.scale == 1 else max(MIN_TILE, round(tc.size / o.scale)), tc.overlap)   # source px
     k_full = max(1, math.ceil(max(W, H) / o.full_image_side)) if tc.full_image else None
     k_ov = max(1, math.ceil(max(W, H) / o.overview_side)) if overview else None
     ds = {k: _Downscaler(W, H, k) for k in {k_full, k_ov} if k}
@@ -427,7 +441,7 @@ def sliced_predict(detector: Callable, image: str | os.PathLike, tiles: TilesCon
         b, s, l = _full_image_detections(detector, ds[k_full].result(), k_full, W, H, dev, dtype, score_threshold)
         for part, v in zip(parts, (b, s, l, np.tile([0., 0., W, H], (len(b), 1)), np.full(len(b), len(grid)))): part.append(v)
     dets, counts = _detections_counts(_merge_parts(parts, W, H, tc.merge, tc.iou_threshold, o.edge_eps), labels)
-    info = _sliced_info(tc, grid, skipped, dtype, int(sum(len(x) for x in parts[1])), time.time() - t0, W, H)
+    info = _sliced_info(tc, grid, skipped, dtype, int(sum(len(x) for x in parts[1])), time.time() - t0, W, H, o.scale)
     rec = {"image": str(image), "width": W, "height": H, "detections": dets, "counts": counts, "sliced": info}
     if hasattr(r, "geo_info"): rec["geo"] = r.geo_info()
     if overview: write_overview(ds[k_ov].result(), rec, overview, k_ov)
@@ -668,8 +682,9 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
             merge: str | None = None, full_image: bool | None = None, allow_large: bool | None = None,
             counts_csv: str | os.PathLike | None = None, overview: str | os.PathLike | None = None, batch_size: int | None = None,
             score_threshold: float | None = None, device: str = "auto", top_k: int | None = None,
-            progress: bool | None = None, precision: str = "fp32", runtime: str = "torch") -> Iterator[dict]:
-    "Sliced detection over an image or a folder with an exported model (`runtime` 'torchscript'/'onnxruntime': its export): yields one JSON-able record per image."
+            progress: bool | None = None, precision: str = "fp32", runtime: str = "torch",
+            rescale: Callable[[Path], tuple[float, str]] | None = None) -> Iterator[dict]:
+    "Sliced detection over an image or a folder with an exported model (`runtime` 'torchscript'/'onnxruntime': its export): yields one JSON-able record per image; `rescale(path) -> (factor, message)` resizes each image's tiles (ground resolution)."
     from inflame.tasks import load_model   # imported here: tiles is usable (and testable) without a trained model
     if top_k is not None: raise ConfigError("top_k: a classification option; detection records list every box over score_threshold")
     model_dir = Path(model_dir)
@@ -683,7 +698,10 @@ def predict(model_dir: str | os.PathLike, source: str | os.PathLike | list, tile
     if overview: Path(overview).mkdir(parents=True, exist_ok=True)
     single, done = not isinstance(source, list) and Path(source).is_file(), []
     for i, p in enumerate(paths):
-        opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision)
+        f, msg = rescale(p) if rescale else (1.0, "")
+        if msg: get_logger().warning(f"{p.name}: {msg}")
+        opts = SliceOptions(allow_large=bool(allow_large), progress=progress, progress_desc=f"[{i + 1}/{len(paths)}] {p.name}", precision=precision,
+                            scale=f if abs(f - 1) > 0.02 else 1.0)
         try: rec = _image_record(det.model, p, tc, labels, thr, opts, overview)
         except DataError as e:
             if single: raise
