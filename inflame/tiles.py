@@ -573,6 +573,14 @@ def _crop_rows(coco: dict, images: list[dict], annotations: list[dict], split: d
     return rows
 
 # %% ../nbs/05_tiles.ipynb #040edddc
+def _tiling_params(tc: TilesConfig, seed: int, as_files: bool, coco_json, coco: dict, n_tiles: int, n_empty: int,
+                   images: Sequence[str] | None, splits: dict[str, str] | None) -> dict:
+    "What a tiled set records of how it was made (`info.tiling` and the manifest's `params`): the settings, the source and its hash, the counts."
+    return {"size": tc.size, "overlap": tc.overlap, "min_visible": tc.min_visible, "empty_share": tc.empty_share, "seed": seed,
+            "as_files": as_files, "source": str(coco_json), "source_sha256": D.file_sha256(coco_json),
+            "tiles": n_tiles, "empty_tiles": n_empty, "source_images": len(coco["images"]),
+            "images": sorted(images) if images is not None else None, "splits": dict(sorted((splits or {}).items())) or None}
+
 def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
               tiles: TilesConfig | None = None, seed: int = 42, as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
               images: Sequence[str] | None = None, splits: dict[str, str] | None = None) -> Path:
@@ -585,21 +593,16 @@ def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None
     cand = _tile_candidates(coco, size, overlap, min_visible)
     chosen = _choose_empty(cand, empty_share, seed)
     sel = [x for k, x in enumerate(cand) if x[2] or k in chosen]
-    params = {"size": size, "overlap": overlap, "min_visible": min_visible, "empty_share": empty_share, "seed": seed,
-              "as_files": as_files, "source": str(coco_json), "source_sha256": D.file_sha256(coco_json),
-              "tiles": len(sel), "empty_tiles": len(chosen), "source_images": len(coco["images"]),
-              "images": sorted(images) if images is not None else None, "splits": dict(sorted((splits or {}).items())) or None}
+    params = _tiling_params(tc, seed, as_files, coco_json, coco, len(sel), len(chosen), images, splits)
     tile_images, annotations = _tile_records(coco, sel, as_files)
     tiled = {"info": {"description": f"tiles of {coco_json}", "tiling": params}, "images": tile_images, "annotations": annotations,
              "categories": coco["categories"]}
     files = _write_tiles(tile_images, root, out, coco_json, allow_large) if as_files else {}
     ann_path = write_json(out / "annotations.json", tiled)
-    src_items = {fn: labels for fn, labels, _ in D.coco_items(coco)}
-    split = D.split_items(sorted(src_items.items()), valid_pct, test_pct, seed) | dict(splits or {})
+    split = D.split_items(sorted({fn: labels for fn, labels, _ in D.coco_items(coco)}.items()), valid_pct, test_pct, seed) | dict(splits or {})
     if as_files: rows, mroot = _file_rows(tiled, tile_images, files, split), out / "images"
     else: rows, mroot = _crop_rows(coco, tile_images, annotations, split, root), root
-    m = D.Manifest(str(mroot), "detect", sorted(rows, key=lambda r: r["path"]), seed, valid_pct, test_pct, str(ann_path), params)
-    m.save(out / "manifest.json")
+    D.Manifest(str(mroot), "detect", sorted(rows, key=lambda r: r["path"]), seed, valid_pct, test_pct, str(ann_path), params).save(out / "manifest.json")
     return ann_path
 
 # %% ../nbs/05_tiles.ipynb #b2c02b1a
@@ -614,33 +617,42 @@ def load_tile(record: dict, image_root: str | os.PathLike, allow_large: bool = F
     return im.crop(tuple(c))
 
 # %% ../nbs/05_tiles.ipynb #1ba0f95b
-def untile_coco(tiled: dict | str | os.PathLike, merge: str | None = None, iou_threshold: float = 0.5) -> dict:
-    "Map the boxes of a tiled COCO set back onto the source images: per source annotation (`merge=None`) or by `merge_detections`."
+def _read_tiled(tiled: dict | str | os.PathLike) -> dict:
+    "A tiled COCO set (`tile_coco`'s annotations.json, or its dict), checked to hold tile records."
     if not isinstance(tiled, dict):
         p = Path(tiled)
         if not p.is_file(): raise DataError(f"{p}: tiled COCO json not found")
         tiled = json.loads(p.read_text(encoding="utf-8"))
-    imgs = {r["id"]: r for r in tiled["images"]}
-    if any("tile" not in r for r in imgs.values()): raise DataError("untile_coco: image records without 'tile' (not made by tile_coco)")
-    src = {}
-    for r in imgs.values(): src[r["source_id"]] = {"id": r["source_id"], "file_name": r["source_image"], "width": r["source_width"], "height": r["source_height"]}
+    if any("tile" not in r for r in tiled["images"]): raise DataError("untile_coco: image records without 'tile' (not made by tile_coco)")
+    return tiled
+
+def _pieces_union(items: list) -> list[tuple[int, list[float]]]:
+    "Per source annotation (in id order), its category and the union of its pieces `items` [(annotation, xyxy box, tile)]."
+    groups = defaultdict(list)
+    for a, b, t in items: groups[a["source_ann"]].append((a["category_id"], b))
+    return [(g[0][0], [min(b[0] for _, b in g), min(b[1] for _, b in g), max(b[2] for _, b in g), max(b[3] for _, b in g)])
+            for _, g in sorted(groups.items())]
+
+def _pieces_merged(items: list, width: int, height: int, merge: str, iou_threshold: float) -> list[tuple[int, list[float]]]:
+    "The pieces `items` [(annotation, xyxy box, tile)] of a `width` x `height` source image merged by `merge_detections`: [(category, box)]."
+    res = merge_detections(np.array([b for _, b, _ in items]), np.array([a.get("visible", 1.0) for a, _, _ in items]),
+                           np.array([a["category_id"] for a, _, _ in items]), np.array([t for _, _, t in items]),
+                           width, height, merge, iou_threshold)
+    return [(int(l), list(map(float, b))) for b, l in zip(res["boxes"], res["labels"])]
+
+def untile_coco(tiled: dict | str | os.PathLike, merge: str | None = None, iou_threshold: float = 0.5) -> dict:
+    "Map the boxes of a tiled COCO set back onto the source images: per source annotation (`merge=None`) or by `merge_detections`."
+    tiled = _read_tiled(tiled); imgs = {r["id"]: r for r in tiled["images"]}
+    src = {r["source_id"]: {"id": r["source_id"], "file_name": r["source_image"], "width": r["source_width"], "height": r["source_height"]}
+           for r in imgs.values()}
     per = defaultdict(list)
     for a in tiled["annotations"]:
         r = imgs[a["image_id"]]; x, y, w, h = a["bbox"]; tx, ty = r["tile"][:2]
         per[r["source_id"]].append((a, [x + tx, y + ty, x + tx + w, y + ty + h], r["tile"]))
     anns = []
     for sid in sorted(per):
-        items = per[sid]
-        if merge is None:
-            groups = defaultdict(list)
-            for a, b, t in items: groups[a["source_ann"]].append((a["category_id"], b))
-            boxes = [(g[0][0], [min(b[0] for _, b in g), min(b[1] for _, b in g), max(b[2] for _, b in g), max(b[3] for _, b in g)])
-                     for _, g in sorted(groups.items())]
-        else:
-            res = merge_detections(np.array([b for _, b, _ in items]), np.array([a.get("visible", 1.0) for a, _, _ in items]),
-                                   np.array([a["category_id"] for a, _, _ in items]), np.array([t for _, _, t in items]),
-                                   src[sid]["width"], src[sid]["height"], merge, iou_threshold)
-            boxes = [(int(l), list(map(float, b))) for b, l in zip(res["boxes"], res["labels"])]
+        boxes = (_pieces_union(per[sid]) if merge is None else
+                 _pieces_merged(per[sid], src[sid]["width"], src[sid]["height"], merge, iou_threshold))
         for c, (x0, y0, x1, y1) in boxes:
             anns.append({"id": len(anns) + 1, "image_id": sid, "category_id": c, "bbox": [x0, y0, x1 - x0, y1 - y0],
                          "area": (x1 - x0) * (y1 - y0), "iscrowd": 0})
