@@ -154,20 +154,25 @@ def _tile_index(rec: dict, boxes: np.ndarray) -> np.ndarray:
     return inside.argmax(1)
 
 # %% ../nbs/05a_geo.ipynb #8216d55f
+def _record_rows(rec: dict, points: bool, score_threshold: float) -> tuple[list[dict], list, str | None]:
+    "One record's detections at or above `score_threshold`: rows (image, label, score, pixel box, tile), their geometries (map coordinates when georeferenced) and the CRS."
+    dets = [d for d in rec.get("detections", []) if d["score"] >= score_threshold]
+    g = _record_geo(rec); b = np.array([d["box"] for d in dets], np.float64).reshape(-1, 4)
+    rows = [{"image": rec["image"], "label": d["label"], "score": d["score"], "x0": x0, "y0": y0, "x1": x1, "y1": y1}
+            for d, (x0, y0, x1, y1) in zip(dets, b.tolist())]
+    for r, t in zip(rows, _tile_index(rec, b).tolist()): r["tile"] = int(t)
+    return rows, box_polygons(b, g["transform"], points), g["crs"]
+
 def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str | None = None, score_threshold: float = 0.0) -> "geopandas.GeoDataFrame":
     "One GeoDataFrame row per detection of `records` (image, label, score, tile, pixel box, crs) in map coordinates where the image has a CRS."
     import geopandas as gpd, pandas as pd
     parts, crs, plain = [], None, []
     for rec in records:
         if "error" in rec: continue
-        dets = [d for d in rec.get("detections", []) if d["score"] >= score_threshold]
-        g = _record_geo(rec); b = np.array([d["box"] for d in dets], np.float64).reshape(-1, 4)
-        rows = [{"image": rec["image"], "label": d["label"], "score": d["score"], "x0": x0, "y0": y0, "x1": x1, "y1": y1}
-                for d, (x0, y0, x1, y1) in zip(dets, b.tolist())]
-        for r, t in zip(rows, _tile_index(rec, b).tolist()): r["tile"] = int(t)
-        if g["crs"] is None: plain.append(rec["image"])
-        elif crs is None: crs = g["crs"]
-        parts.append((rows, box_polygons(b, g["transform"], points), g["crs"]))
+        rows, geoms, c = _record_rows(rec, points, score_threshold)
+        if c is None: plain.append(rec["image"])
+        elif crs is None: crs = c
+        parts.append((rows, geoms, c))
     if plain and crs is not None: raise DataError(f"{plain[0]}: no CRS, but other images have one: write pixel and map outputs separately")
     if plain: warnings.warn(f"{len(plain)} image(s) without a CRS ({Path(plain[0]).name}, ...): detections stay in pixel coordinates (crs = 'pixel')")
     frames = []
