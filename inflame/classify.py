@@ -401,8 +401,7 @@ def _load_pkl(p: Path, dev) -> ClassifierModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         learn = load_learner(p, cpu=dev.type == "cpu")
-    mj = p.parent / "model.json"
-    meta = json.loads(mj.read_text(encoding="utf-8")) if mj.is_file() else {"task": "classify", "arch": str(getattr(learn, "arch", ""))}
+    meta = dict(read_model(p).meta); meta.setdefault("arch", str(getattr(learn, "arch", "")))   # the folder's model.json, if any
     rs = [t for t in learn.dls.after_item.fs if isinstance(t, Resize)]
     nm = [t for t in learn.dls.after_batch.fs if isinstance(t, Normalize)]
     if not rs: raise InflameError(f"{p}: the exported DataLoaders have no Resize transform; cannot tell the image size")
