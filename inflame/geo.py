@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 import numpy as np
-from .core import DataError, InflameError, atomic_open, atomic_write, write_json
+from .core import DataError, InflameError, atomic_open, atomic_write, get_logger, write_json
 from . import data as D
 from . import formats as F
 from .formats import FORMATS, VECTOR_SUFFIXES, coco_boxes, coco_from_boxes, detect_format
@@ -17,9 +17,9 @@ from . import tiles as T
 
 # %% auto #0
 __all__ = ['raster_geo', 'box_polygons', 'map_to_pixel_boxes', 'vector_frame', 'write_vector_file', 'write_vector', 'read_vector',
-           'read_annotations', 'convert', 'detection_frame', 'zone_counts', 'write_detections', 'merge_across_images',
-           'merged_frame', 'survey_split', 'apply_splits', 'count_errors', 'count_plot', 'box_precision_recall',
-           'image_counts', 'evaluate_survey']
+           'read_annotations', 'convert', 'detection_frame', 'read_zones', 'zone_counts', 'write_detections',
+           'merge_across_images', 'merged_frame', 'survey_split', 'apply_splits', 'count_errors', 'count_plot',
+           'box_precision_recall', 'image_counts', 'evaluate_survey']
 
 # %% ../nbs/05a_geo.ipynb #f491122d
 from .raster import GeoRaster   # the GDAL reader (window by window, with the CRS and transform)
@@ -189,17 +189,50 @@ def detection_frame(records: Sequence[dict], points: bool = False, to_crs: str |
     return out
 
 # %% ../nbs/05a_geo.ipynb #fbd6a008
-def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike | geopandas.GeoDataFrame", zone_field: str | None = None) -> "pandas.DataFrame":
-    "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0)."
+def _read_zones(zones: "str | os.PathLike | geopandas.GeoDataFrame") -> tuple["geopandas.GeoDataFrame", str]:
+    "The zone layer of `zones` (a vector file or a GeoDataFrame) and its name for messages; a file that cannot be read is a `DataError` naming it."
+    import geopandas as gpd
+    if isinstance(zones, gpd.GeoDataFrame): return zones, "zones"
+    try: return gpd.read_file(zones, engine="pyogrio"), str(zones)
+    except Exception as e: raise DataError(f"{zones}: not a readable vector file of zones (polygons, or transect lines with a width): {str(e).splitlines()[0].split('; ')[0] if str(e) else type(e).__name__}") from None
+
+def _zone_areas(z: "geopandas.GeoDataFrame", name: str, width: float | None) -> "geopandas.GeoDataFrame":
+    "Zones as areas: polygons as they are; lines (transects) and points buffered by half of their strip `width` in metres (a `width` field, or the argument) in the layer's metric CRS (a UTM zone estimated when it is geographic)."
     import geopandas as gpd, pandas as pd
-    z = gpd.read_file(zones, engine="pyogrio") if not isinstance(zones, gpd.GeoDataFrame) else zones
-    if detections.crs is None or z.crs is None: raise DataError(f"{zones if not isinstance(zones, gpd.GeoDataFrame) else 'zones'}: counting per zone needs detections and zones with a CRS")
+    kind = z.geometry.geom_type.fillna("None")
+    thin = ~kind.isin(["Polygon", "MultiPolygon"])
+    if not thin.any(): return z
+    if (kind == "None").any(): raise DataError(f"{name}: zone {int(np.nonzero((kind == 'None').to_numpy())[0][0])} has no geometry")
+    w = pd.to_numeric(z["width"], errors="coerce") if "width" in z.columns else pd.Series(np.nan, index=z.index)
+    if width is not None: w = w.fillna(float(width))
+    bad = thin & ~(w > 0)
+    if bad.any(): raise DataError(f"{name}: zone {int(np.nonzero(bad.to_numpy())[0][0])} is a {kind[bad].iloc[0]} without a strip width: "
+                                  f"transects need a positive `width` field (metres) or zone_width=")
+    try: metric = z.estimate_utm_crs() if z.crs.is_geographic else z.crs
+    except RuntimeError: raise DataError(f"{name}: no UTM zone fits its coordinates in {z.crs.to_string()} (expected longitudes/latitudes: is the CRS right?)") from None
+    m = z.to_crs(metric)
+    geom = m.geometry.where(~thin, m.geometry.buffer(w / 2, cap_style="flat"))
+    return z.set_geometry(gpd.GeoSeries(geom, crs=metric).to_crs(z.crs))
+
+def read_zones(zones: "str | os.PathLike | geopandas.GeoDataFrame", zone_width: float | None = None) -> tuple["geopandas.GeoDataFrame", str]:
+    "The zone layer as areas (transects buffered to their strip) and its name: a `DataError` naming the file when it cannot be read, has no CRS or has lines/points without a width (the CLI checks `--zones` with it before predicting)."
+    z, name = _read_zones(zones)
+    if z.crs is None: raise DataError(f"{name}: the zone layer has no CRS (expected zones with a CRS, e.g. a .prj or a GeoPackage in EPSG:32617)")
+    return _zone_areas(z, name, zone_width), name
+
+def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike | geopandas.GeoDataFrame", zone_field: str | None = None,
+                zone_width: float | None = None) -> "pandas.DataFrame":
+    "Detections (a `detection_frame`) per zone and label: a DataFrame `zone, <label>..., total` (zones with none count 0); transect lines count in a strip of their `width` (field or `zone_width`, metres)."
+    import geopandas as gpd, pandas as pd
+    z, name = read_zones(zones, zone_width)
+    if detections.crs is None: raise DataError(f"{name}: counting per zone needs detections with a CRS (georeferenced images)")
     zf = zone_field or next((c for c in ("zone", "name", "id", "transect") if c in z.columns), None)
     z = z.assign(zone=z[zf].astype(str) if zf else [str(i) for i in range(len(z))])[["zone", "geometry"]]
     with warnings.catch_warnings():   # centres of boxes a few metres wide: exact enough in lon/lat too
         warnings.filterwarnings("ignore", "Geometry is in a geographic CRS"); c = detections.geometry.centroid
     pts = gpd.GeoDataFrame(detections[["label"]].copy(), geometry=c, crs=detections.crs).to_crs(z.crs)
     j = gpd.sjoin(pts, z, predicate="within", how="inner")
+    if len(pts) and not len(j): get_logger().warning(f"{name}: none of the {len(pts)} detections lies in any of its {len(z)} zones (no overlap: check the CRS and extent)")
     t = pd.crosstab(j["zone"], j["label"]).reindex(z["zone"], fill_value=0)
     t.columns = [str(c) for c in t.columns]; t["total"] = t.sum(axis=1)
     return t.reset_index().rename(columns={"index": "zone"})
@@ -207,17 +240,18 @@ def zone_counts(detections: "geopandas.GeoDataFrame", zones: "str | os.PathLike 
 # %% ../nbs/05a_geo.ipynb #1ba855f5
 def write_detections(records: Sequence[dict], out: str | os.PathLike, points: bool = False, to_crs: str | None = None,
                      zones: str | os.PathLike | None = None, zone_field: str | None = None, score_threshold: float = 0.0,
-                     merge_images: bool = False) -> dict:
+                     merge_images: bool = False, zone_width: float | None = None) -> dict:
     "Write sliced-prediction `records` as a vector file of boxes (or points) in map coordinates, with counts per zone; returns a summary."
     out = Path(out)                    # zones are counted in the rasters' CRS; `merge_images`: objects in overlapping images once
     df0 = merged_frame(records, points, score_threshold) if merge_images else detection_frame(records, points, None, score_threshold)
     df = df0.to_crs(to_crs) if to_crs and df0.crs is not None else detection_frame(records, points, to_crs, score_threshold) if to_crs else df0
+    zc = zone_counts(df0, zones, zone_field, zone_width) if zones is not None else None   # a bad zone layer fails before anything is written
     write_vector_file(df, out, "detections")
     per_image = {str(k): int(v) for k, v in df.groupby("image").size().items()} if len(df) else {}
     summary = {"out": str(out), "detections": len(df), "crs": df.crs.to_string() if df.crs is not None else "pixel",
                "geometry": "points" if points else "polygons", "per_image": per_image}
     if zones is not None:
-        zc = zone_counts(df0, zones, zone_field); summary["zones"] = zc.to_dict("records")
+        summary["zones"] = zc.to_dict("records")
         if VECTOR_SUFFIXES[out.suffix.lower()] == "GPKG":
             write_vector_file(zc, out, "zone_counts")   # an attribute table beside the detections layer
         else:
@@ -356,7 +390,7 @@ def image_counts(source: Sequence[dict] | dict, score_threshold: float = 0.0) ->
 # %% ../nbs/05a_geo.ipynb #9c69ef5f
 def evaluate_survey(model_dir: str | os.PathLike, annotations: str | os.PathLike, image_root: str | os.PathLike | None = None,
                     count_threshold: float = 0.5, zones: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
-                    iou_threshold: float = 0.4, **options) -> dict:
+                    iou_threshold: float = 0.4, zone_width: float | None = None, **options) -> dict:
     "Survey metrics of a detector on a COCO set by sliced prediction: COCO AP, count MAE/RMSE/bias per image (and zone), box P/R at IoU 0.4."
     coco = D.read_coco(annotations, image_root); root = Path(coco["image_root"])
     recs = list(T.predict(model_dir, [root / im["file_name"] for im in coco["images"]], **options))
@@ -370,7 +404,7 @@ def evaluate_survey(model_dir: str | os.PathLike, annotations: str | os.PathLike
     if zones is not None:
         gt_recs = [{"image": str(root / fn), "width": w, "height": h, "detections": [{"label": b[0], "score": 1.0, "box": list(b[1:])} for b in bx],
                     "geo": raster_geo(root / fn)} for fn, w, h, bx in coco_boxes(coco)]
-        zt = zone_counts(detection_frame(gt_recs), zones); zp = zone_counts(detection_frame(recs, score_threshold=count_threshold), zones)
+        zt = zone_counts(detection_frame(gt_recs), zones, zone_width=zone_width); zp = zone_counts(detection_frame(recs, score_threshold=count_threshold), zones, zone_width=zone_width)
         table = lambda z: {str(r["zone"]): {k: int(v) for k, v in r.items() if k not in ("zone", "total")} for r in z.to_dict("records")}
         res["zone_count_errors"] = count_errors(table(zt), table(zp))
     if out is not None:
