@@ -95,6 +95,14 @@ def write_vector(coco: dict, out: str | os.PathLike, images: str | os.PathLike, 
         geoms += box_polygons([b[1:] for b in boxes], g["transform"]) if boxes else []
     return write_vector_file(vector_frame(rows, geoms, crs, to_crs), out, layer)
 
+def _check_overlap(src: Path, g: "geopandas.GeoDataFrame", info: dict, n_over: int) -> None:
+    "A vector file none of whose features lies over the rasters is a `DataError` (a wrong CRS, or the wrong rasters); some off the rasters: a warning."
+    if not len(g) or n_over == len(g): return
+    if n_over: get_logger().warning(f"{src}: {len(g) - n_over} of its {len(g)} features lie off the rasters they belong to"); return
+    crs = g.crs.to_string() if g.crs is not None else "none (taken as the rasters')"
+    raise DataError(f"{src}: none of its {len(g)} features lies over the rasters (its CRS: {crs}; the rasters': "
+                    f"{', '.join(sorted({str(gi['crs']) for gi in info.values()}))}): expected boxes drawn over these images, in a CRS that reprojects to theirs")
+
 def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: str = "label", image_field: str = "image",
                 layer: str | None = None) -> dict:
     "Boxes drawn in map coordinates (a vector file of polygons with a label field) over the rasters in `images`, as COCO."
@@ -104,7 +112,8 @@ def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: 
     if label_field not in g.columns: raise DataError(f"{src}: no field {label_field!r} for the labels (fields: {', '.join(map(str, g.columns))})")
     rasters = [p for p in D.list_images(images) if raster_geo(p)["crs"]] if images.is_dir() else [images]
     info = {p.relative_to(images).as_posix() if images.is_dir() else p.name: raster_geo(p) for p in rasters}
-    per = defaultdict(list)
+    if len(g) and not info: raise DataError(f"{images}: no georeferenced raster (an image with a CRS) for the {len(g)} boxes of {src}")
+    per, over = defaultdict(list), set()   # over: the features whose box lies (partly) on their raster
     for fn, gi in info.items():
         sub = g.to_crs(gi["crs"]) if g.crs is not None and str(g.crs.to_string()) != gi["crs"] else g
         foot = box_polygons([[0, 0, gi["width"], gi["height"]]], gi["transform"])[0]
@@ -113,7 +122,9 @@ def read_vector(src: str | os.PathLike, images: str | os.PathLike, label_field: 
         for k, (geom, lab) in enumerate(zip(sub.geometry[mine], sub[label_field][mine])):
             if geom is None or geom.is_empty: raise DataError(f"{src}: feature {int(np.nonzero(np.asarray(mine))[0][k])} has no geometry")
             x0, y0, x1, y1 = map_to_pixel_boxes([geom], gi["transform"])[0]
+            if x1 > 0 and y1 > 0 and x0 < gi["width"] and y0 < gi["height"]: over.add(int(np.nonzero(np.asarray(mine))[0][k]))
             per[fn].append((str(lab), round(float(x0), 3), round(float(y0), 3), round(float(x1), 3), round(float(y1), 3)))
+    _check_overlap(src, g, info, len(over))
     return coco_from_boxes([(fn, gi["width"], gi["height"], per[fn]) for fn, gi in info.items() if per[fn] or image_field in g.columns],
                            None, f"converted from vector {src}")
 
