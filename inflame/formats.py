@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, math, os, warnings
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Sequence
 from PIL import Image
 from .core import DataError, atomic_open, atomic_write, write_json
@@ -130,9 +130,9 @@ def read_yolo(src: str | os.PathLike, images: str | os.PathLike, names: Sequence
         if not (src / "classes.txt").is_file(): raise DataError(f"{src}: no classes.txt (one class name per line); pass names=[...]")
         names = [l.strip() for l in (src / "classes.txt").read_text().splitlines() if l.strip()]
     out = []
-    for f in sorted(p for p in src.glob("*.txt") if p.name != "classes.txt"):
-        im = _find_image(images, f.stem)
-        if im is None: raise DataError(f"{f}: no image {f.stem}.* in {images}")
+    for f in sorted(p for p in src.rglob("*.txt") if p != src / "classes.txt"):   # label folders mirror the image folders
+        sub = f.parent.relative_to(src); im = _find_image(images / sub, f.stem)
+        if im is None: raise DataError(f"{f}: no image {(sub / f.stem).as_posix()}.* in {images}")
         w, h = _image_size(im); boxes = []
         for n, line in enumerate(f.read_text().splitlines(), 1):
             if not line.strip(): continue
@@ -145,13 +145,26 @@ def read_yolo(src: str | os.PathLike, images: str | os.PathLike, names: Sequence
     if not out: raise DataError(f"{src}: no YOLO .txt label files")
     return coco_from_boxes(out, names, f"converted from YOLO txt {src}")
 
+def _yolo_label_paths(file_names: Sequence[str], out: Path) -> list[Path]:
+    "The label file of each image: `<folder>/<stem>.txt` under `out`, mirroring the image's path; a `DataError` when two images would share one (or a path leaves the folder)."
+    seen, paths = {}, []
+    for fn in file_names:
+        rel = PurePosixPath(str(fn).replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts: raise DataError(f"file_name {fn!r}: YOLO label files mirror the image paths, so they must be relative and stay inside the image folder")
+        key = rel.with_suffix(".txt").as_posix()
+        if key in seen: raise DataError(f"file_name {fn!r} and {seen[key]!r}: both would be YOLO label file {key} (same folder and stem): rename one")
+        seen[key] = fn; paths.append(out / key)
+    return paths
+
 def write_yolo(coco: dict, out: str | os.PathLike) -> Path:
-    "Write `coco` as YOLO `<stem>.txt` files (6 decimals) and `classes.txt` into the folder `out`."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    names = [c["name"] for c in sorted(coco["categories"], key=lambda c: c["id"])]
+    "Write `coco` as YOLO `<stem>.txt` files (6 decimals; in sub-folders mirroring the images') and `classes.txt` into the folder `out`."
+    out = Path(out); names = [c["name"] for c in sorted(coco["categories"], key=lambda c: c["id"])]
+    items = coco_boxes(coco); dst = _yolo_label_paths([fn for fn, *_ in items], out)
+    out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "classes.txt", "".join(n + "\n" for n in names))
-    for fn, w, h, boxes in coco_boxes(coco):
-        atomic_write(out / (Path(fn).stem + ".txt"), "".join(f"{names.index(l)} {(x0 + x1) / 2 / w:.6f} {(y0 + y1) / 2 / h:.6f} "
+    for (fn, w, h, boxes), lf in zip(items, dst):
+        lf.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(lf, "".join(f"{names.index(l)} {(x0 + x1) / 2 / w:.6f} {(y0 + y1) / 2 / h:.6f} "
                                                             f"{(x1 - x0) / w:.6f} {(y1 - y0) / h:.6f}\n" for l, x0, y0, x1, y1 in boxes))
     return out
 
