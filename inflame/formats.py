@@ -4,13 +4,13 @@
 
 # %% ../nbs/01a_formats.ipynb #f0a1b004
 from __future__ import annotations
-import csv, math, os, warnings
+import csv, math, os, tempfile, warnings
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 from PIL import Image
-from .core import DataError, atomic_open, atomic_write, write_json
+from .core import DataError, atomic_open, atomic_write, dumps_json, write_json
 from . import data as D
 
 # %% auto #0
@@ -232,11 +232,19 @@ def read_annotations(src: str | os.PathLike, fmt: str | None = None, images: str
     if fmt == "vector": raise DataError(f"{src}: boxes in map coordinates: read them with inflame.geo.read_annotations (they need the rasters' georeferencing)")
     raise DataError(f"format = {fmt!r}: expected one of {', '.join(FORMATS)}")
 
+def _write_coco(coco: dict, dst: str | os.PathLike) -> Path:
+    "Write `coco` as json at `dst` only once `data.read_coco` accepts it (checked in a temporary folder first): a failing check leaves an existing `dst` as it was."
+    dst = Path(dst); text = dumps_json(coco, 2)
+    with tempfile.TemporaryDirectory(prefix="inflame-coco-") as td:
+        tmp = Path(td) / dst.name; tmp.write_text(text, encoding="utf-8")
+        try: D.read_coco(tmp, check_files=False)
+        except DataError as e: raise DataError(str(e).replace(str(tmp), str(dst))) from None
+    return atomic_write(dst, text)
+
 def write_annotations(coco: dict, dst: str | os.PathLike, fmt: str | None = None) -> Path:
     "Write `coco` as a COCO json (checked by `data.read_coco`), a Pascal VOC or YOLO folder or a DeepForest CSV (`fmt` guessed from `dst` when None)."
     fmt = fmt or detect_format(dst, must_exist=False)
-    if fmt == "coco":
-        write_json(dst, coco); D.read_coco(dst, check_files=False); return Path(dst)
+    if fmt == "coco": return _write_coco(coco, dst)
     if fmt == "voc": return write_voc(coco, dst)
     if fmt == "yolo": return write_yolo(coco, dst)
     if fmt == "csv": return write_csv_boxes(coco, dst)
