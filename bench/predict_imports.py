@@ -24,10 +24,10 @@ PROBE = ("import sys, runpy; sys.argv = ['inflame'] + sys.argv[1:]\n"
          "sys.exit(code)\n")
 
 def timed(cmd: list[str], env: dict, repeat: int) -> tuple[float, list[float], str]:
-    "Median seconds of `repeat` runs of `cmd` (after one warm-up), all times, and the last run's stderr."
-    err = ""
+    "Median seconds of `repeat` runs of `cmd` (after one warm-up; in an empty folder, so `PYTHONPATH` picks the inflame), all times, and the last run's stderr."
+    err, cwd = "", tempfile.mkdtemp(prefix="inflame-bench-cwd-")
     for i in range(repeat + 1):
-        t0 = time.perf_counter(); p = subprocess.run(cmd, env=env, capture_output=True, text=True); dt = time.perf_counter() - t0
+        t0 = time.perf_counter(); p = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=cwd); dt = time.perf_counter() - t0
         if p.returncode != 0: raise SystemExit(f"{' '.join(map(str, cmd))}: exit {p.returncode}\n{p.stderr[-2000:]}")
         err = p.stderr
         if i == 0: times = []
