@@ -224,7 +224,7 @@ class GeoRaster:
     def _stats(self, side: int) -> tuple[np.ndarray, np.ndarray]:
         "Per band, the 1st and 99th percentile of the valid values of the raster read at about `side` px: the range mapped to 0..255."
         k = max(1, math.ceil(max(self.width, self.height) / side))
-        a = self.ds.read(self.bands, out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k)), masked=True)
+        a = self._read(dict(out_shape=(len(self.bands), max(1, self.height // k), max(1, self.width // k))), "an overview")
         lo, hi = [], []
         for b in a:
             v = b.compressed(); v = v[np.isfinite(v)]
@@ -232,11 +232,19 @@ class GeoRaster:
             lo.append(l); hi.append(max(h, l + 1e-6))
         return np.array(lo, np.float64), np.array(hi, np.float64)
 
+    def _read(self, kw: dict, what: str) -> np.ndarray:
+        "A masked read of the chosen bands; a GDAL read failure (a truncated or damaged file) is a `DataError` naming the file."
+        rio = _rasterio(); from rasterio._err import CPLE_BaseError
+        try: return self.ds.read(self.bands, masked=True, **kw)
+        except (rio.errors.RasterioError, CPLE_BaseError) as e:
+            why = str(e.__cause__ or e.__context__ or e).strip() or type(e).__name__   # rasterio: "Read failed. See previous exception"
+            raise DataError(f"{self.path}: GDAL cannot read {what} (a truncated or damaged file?): {why.splitlines()[0]}") from None
+
     def window(self, box: Sequence[int]) -> np.ndarray:
         "The pixels of `box` (x0, y0, x1, y1) as an (h, w, 3) uint8 array: bands picked, rescaled, no-data painted."
         from rasterio.windows import Window
         x0, y0, x1, y1 = (int(v) for v in box)
-        a = self.ds.read(self.bands, window=Window(x0, y0, x1 - x0, y1 - y0), masked=True)
+        a = self._read(dict(window=Window(x0, y0, x1 - x0, y1 - y0)), f"window {[x0, y0, x1, y1]}")
         mask = np.ma.getmaskarray(a).all(0)     # no-data in every band (one band at nodata, e.g. 255 red, is a pixel value)
         v = np.asarray(a.data)                    # raw values: a band at its nodata value in an otherwise valid pixel stays as it is
         if self.scale is not None:
