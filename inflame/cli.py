@@ -158,8 +158,8 @@ def _predict_jsonl(args, fn, mdir: Path, sources: list, opts: dict) -> int:
     from inflame.core import JsonlWriter
     with JsonlWriter(args.out, resume=getattr(args, "skip_done", False)) as w:
         if w.done:   # --skip-done: only the images without a record yet, one list (or one image at a time with --tile)
-            todo = [p for s in sources for p in ([Path(s)] if Path(s).is_file() else D.list_images(s)) if str(p) not in w.done]
-            recs = (r for p in todo for r in fn(mdir, p, **opts)) if args.tile else (fn(mdir, todo, **opts) if todo else iter(()))
+            todo = [p for s in sources for p in ([Path(s)] if Path(s).is_file() else D.list_images(s)) if str(Path(p).resolve()) not in w.done]
+            recs = (r for p in todo for r in fn(mdir, [p], **opts)) if args.tile else (fn(mdir, todo, **opts) if todo else iter(()))
         else: recs = (r for s in sources for r in fn(mdir, s, **opts))
         for r in recs: w.write(r)
     if args.out: print(f"{w.n} records -> {args.out}" + (f" ({len(w.done)} kept from before)" if w.done else "") + (f"; {w.errors} error record(s)" if w.errors else ""))
@@ -216,7 +216,8 @@ def cmd_evaluate(args) -> int:
         _check_tile(args)
         if Path(args.data).suffix.lower() != ".json": raise InflameError(f"{args.data}: --tile evaluation takes a COCO json (convert other formats with `inflame convert`)")
         from inflame import geo
-        res = geo.evaluate_survey(mdir, args.data, args.images, args.count_threshold, args.zones, args.out,
+        if args.zones: geo.read_zones(args.zones, getattr(args, "zone_width", None))   # a bad zone layer fails before predicting
+        res = geo.evaluate_survey(mdir, args.data, args.images, args.count_threshold, args.zones, args.out, zone_width=getattr(args, "zone_width", None),
                                   **_options(args, "tile", "overlap", "batch_size", "device", "precision"))
         print(dumps_json(res), end=""); return 0
     for k in ("tile", "overlap"): opts.pop(k, None)
@@ -256,17 +257,18 @@ def cmd_convert(args) -> int:
 def cmd_predict_geo(args) -> int:
     "`predict`, and with `--geo FILE` the detections (read back from `--out`) as a vector file in map coordinates, plus counts per zone."
     if not getattr(args, "geo", None):
-        for o in ("points", "to_crs", "zones", "merge_images"):
+        for o in ("points", "to_crs", "zones", "zone_width", "merge_images"):
             if getattr(args, o, None): raise InflameError(f"--{o.replace('_', '-')}: an option of --geo FILE")
         return cmd_predict(args)
     if not args.out: raise InflameError("--geo FILE: needs --out FILE.jsonl too (the records it converts)")
-    rc = cmd_predict(args)
     from inflame import geo
+    if args.zones: geo.read_zones(args.zones, args.zone_width)   # a bad zone layer fails before predicting
+    rc = cmd_predict(args)
     from inflame.core import read_jsonl
     try: recs = [json.loads(Path(args.out).read_text(encoding="utf-8"))]
     except json.JSONDecodeError: recs = read_jsonl(args.out)
     if any((r.get("geo") or {}).get("crs") for r in recs if "error" not in r):      # georeferenced rasters (sliced prediction keeps CRS + transform)
-        s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_images=args.merge_images)
+        s = geo.write_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_images=args.merge_images, zone_width=args.zone_width)
     else:                                                                           # raw frames: their flight metadata puts them on the ground
         from inflame import survey
         try: s = survey.write_frame_detections(recs, args.geo, points=args.points, to_crs=args.to_crs, zones=args.zones, merge_frames=args.merge_images)
@@ -414,6 +416,7 @@ def _add_predict_parser(sub) -> argparse.ArgumentParser:
     pr.add_argument("--points", action="store_true", help="with --geo: centre points instead of box polygons")
     pr.add_argument("--to-crs", metavar="CRS", help="with --geo: reproject, e.g. EPSG:4326 (default: the raster's CRS)")
     pr.add_argument("--zones", metavar="FILE", help="with --geo: a vector file of zones (polygons, transects): counts per zone")
+    pr.add_argument("--zone-width", type=float, metavar="M", help="with --zones: strip width in metres of transect lines (or a `width` field in the layer)")
     pr.add_argument("--merge-images", action="store_true", help="with --geo: overlapping georeferenced images or raw frames: count each object once")
     pr.set_defaults(func=cmd_predict_geo)
     return pr
@@ -481,6 +484,7 @@ def _add_evaluate_parser(sub) -> argparse.ArgumentParser:
     ev.add_argument("--images", metavar="DIR", help="with --tile: image folder of the COCO json (default: the json's image root)")
     ev.add_argument("--count-threshold", type=float, default=0.5, help="with --tile: boxes scoring at least this are counted")
     ev.add_argument("--zones", metavar="FILE", help="with --tile: vector file of zones/transects (georeferenced images): count errors per zone too")
+    ev.add_argument("--zone-width", type=float, metavar="M", help="with --zones: strip width in metres of transect lines (or a `width` field in the layer)")
     ev.set_defaults(func=cmd_evaluate)
     return ev
 

@@ -383,7 +383,8 @@ class JsonlWriter:
 
     Records go to `PATH.partial` as they come (flushed each), so a crash or a kill keeps every record written so far;
     `PATH` appears, complete, only on a clean close. With `resume=True` the records of an earlier, interrupted (or
-    finished) write are kept and their `key` values (the images done) are in `done`, so the caller can skip them."""
+    finished) write are kept and their `key` values (the images done, as resolved paths; an image whose record is an error
+    counts as done too, so a bad file is not tried again) are in `done`, so the caller can skip them."""
     def __init__(self, path: str | os.PathLike | None = None, resume: bool = False, key: str = "image"):
         self.path = None if path in (None, "-") else Path(path)
         self.n, self.errors, self.key, self.done = 0, 0, key, set()
@@ -399,7 +400,7 @@ class JsonlWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.f = open(self.partial, "w", encoding="utf-8")
         for r in old: self.write(r)
-        self.done = {r.get(key) for r in old if "error" not in r}
+        self.done = {str(Path(r[key]).resolve()) for r in old if isinstance(r, dict) and r.get(key)}
     def write(self, o: Any):
         "Write one record as a line (flushed: it survives a crash)."
         self.f.write(json.dumps(to_jsonable(o), ensure_ascii=False) + "\n"); self.n += 1
