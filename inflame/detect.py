@@ -20,18 +20,18 @@ from .core import (Config, ConfigError, DataError, InflameError, atomic_open, at
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
 from .learn import Autocast, load_checkpoint
-from .tasks import (RUNTIME_FORMATS, RUNTIMES, WEIGHTS, GraphRunner, ModelFolder, Predictor, Task, check_choice,
-                           read_model)
+from .tasks import (MIN_SIDE, RUNTIME_FORMATS, RUNTIMES, WEIGHTS, GraphRunner, ModelFolder, Predictor, Task, check_choice,
+                           detection_record, detections, input_problem, read_model, resized_size)
 from . import learn as _learn
 
 # %% auto #0
-__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'MIN_SIDE', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head',
-           'TridentRCNN', 'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend',
-           'build_model', 'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode',
-           'sum_losses', 'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model',
-           'load_model', 'DetectorModel', 'DetectorGraph', 'ExportedDetector', 'compare_detections', 'merge_checks',
-           'DetectTask', 'train', 'resized_size', 'input_problem', 'predict_images', 'predict', 'coco_metrics',
-           'evaluate', 'show_detections', 'plot_predictions', 'demo_config', 'demo']
+__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
+           'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
+           'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
+           'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model',
+           'DetectorModel', 'DetectorGraph', 'ExportedDetector', 'compare_detections', 'merge_checks', 'DetectTask',
+           'train', 'predict_images', 'predict', 'coco_metrics', 'evaluate', 'show_detections', 'plot_predictions',
+           'demo_config', 'demo']
 
 # %% ../nbs/04_detect.ipynb #25ef7d1a
 ARCHS = {
@@ -596,9 +596,7 @@ class DetectorModel(Predictor):
         return out
     def record(self, name: str, size: tuple[int, int], out: list[dict], **_) -> dict:
         "`{'image', 'width', 'height', 'detections', 'counts'}` of detections `out`."
-        counts = {l: 0 for l in self.labels}
-        for d in out: counts[d["label"]] = counts.get(d["label"], 0) + 1
-        return {"image": name, "width": size[0], "height": size[1], "detections": out, "counts": counts}
+        return detection_record(name, size, out, self.labels)
 
 class DetectorGraph(nn.Module):
     "What a detector export holds: one 3xHxW float image in [0, 1] -> `(boxes N x 4 in its pixels, labels N, scores N)`, the model's own resize and postprocessing included."
@@ -788,25 +786,6 @@ def _savefig(fig, path: Path, dpi: int = 80):
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi); plt.close(fig)
     atomic_write(path, buf.getvalue())
 
-# %% ../nbs/04_detect.ipynb #e2fb237b
-MIN_SIDE = 8   # the shortest side (px) an image may have after the detector's own resize
-
-def resized_size(width: int, height: int, min_size: int = 800, max_size: int = 1333) -> tuple[float, float]:
-    "The size torchvision's `GeneralizedRCNNTransform` resizes a `width` x `height` image to."
-    s = min(min_size / max(min(width, height), 1e-9), max_size / max(width, height, 1e-9))
-    return width * s, height * s
-
-def input_problem(width: int, height: int, model_or_sizes=None) -> str | None:
-    "Why a `width` x `height` image cannot go through the detector (`None` when it can); sizes from `model.transform` or a `(min_size, max_size)` pair."
-    t = getattr(model_or_sizes, "transform", None)
-    if t is not None and hasattr(t, "min_size"): mn, mx = int(t.min_size[-1]), int(t.max_size)
-    elif isinstance(model_or_sizes, (tuple, list)): mn, mx = model_or_sizes
-    else: mn, mx = 800, 1333
-    w2, h2 = resized_size(width, height, mn, mx)
-    if min(w2, h2) >= MIN_SIDE: return None
-    return (f"{width}x{height} px is too thin for the detector: its resize (min_size {mn}, max_size {mx}) makes it "
-            f"{w2:.0f}x{h2:.1f} px, and the short side must be at least {MIN_SIDE} px; crop or tile it")
-
 # %% ../nbs/04_detect.ipynb #cb72cbe1
 @torch.no_grad()
 def predict_images(model: nn.Module, images: Sequence, labels: Sequence[str], score_threshold: float = 0.05,
@@ -815,15 +794,9 @@ def predict_images(model: nn.Module, images: Sequence, labels: Sequence[str], sc
     from torchvision.transforms.functional import to_tensor
     dev = next(model.parameters()).device; dtype = inference_dtype(precision, dev)
     xs = [(im if isinstance(im, Tensor) else to_tensor(im)).to(dev) for im in images]
-    out = []
     with autocast_inference(model, dtype, dev): res = model(xs)
-    for o in res:
-        keep = o["scores"] >= score_threshold
-        dets = [{"label": labels[int(l) - 1] if 0 < int(l) <= len(labels) else str(int(l)), "score": round(float(s), 4),
-                 "box": [round(float(v), 2) for v in b]}
-                for b, s, l in zip(o["boxes"][keep].float().cpu(), o["scores"][keep].float().cpu(), o["labels"][keep].cpu())]
-        out.append(sorted(dets, key=lambda d: -d["score"]))
-    return out
+    return [detections(o["boxes"].float().cpu(), o["labels"].cpu(), o["scores"].float().cpu(), labels, score_threshold,
+                       keep=(o["scores"] >= score_threshold).cpu()) for o in res]
 
 # %% ../nbs/04_detect.ipynb #91ec16e2
 def predict(model_dir: str | os.PathLike, source: str | os.PathLike, score_threshold: float | None = None, batch_size: int = 4,

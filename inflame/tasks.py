@@ -11,10 +11,12 @@ from typing import Any, Iterator, Sequence
 from .core import Config, ConfigError, DataError, InflameError, get_device, with_progress
 
 # %% auto #0
-__all__ = ['TASK_MODULES', 'WEIGHTS', 'RUNTIMES', 'FORMATS', 'FILES', 'RUNTIME_FORMATS', 'LIGHT_PREDICTORS', 'check_choice',
-           'task_module', 'get_task', 'train', 'ModelFolder', 'read_model', 'resolve_model', 'load_model', 'Predictor',
-           'Task', 'ort_session', 'GraphRunner', 'preprocess_array', 'largest', 'ImageClassifier', 'OnnxClassifier',
-           'small_cnn', 'classifier_network', 'ClassifierModel', 'load_classifier', 'predict']
+__all__ = ['TASK_MODULES', 'WEIGHTS', 'RUNTIMES', 'FORMATS', 'FILES', 'RUNTIME_FORMATS', 'MIN_SIDE', 'LIGHT_FILE_PREDICTORS',
+           'LIGHT_PREDICTORS', 'check_choice', 'task_module', 'get_task', 'train', 'ModelFolder', 'read_model',
+           'resolve_model', 'load_model', 'Predictor', 'Task', 'ort_session', 'GraphRunner', 'preprocess_array',
+           'largest', 'ImageClassifier', 'OnnxClassifier', 'small_cnn', 'classifier_network', 'ClassifierModel',
+           'load_classifier', 'resized_size', 'input_problem', 'detections', 'detection_record', 'OnnxDetector',
+           'predict']
 
 # %% ../nbs/04c_tasks.ipynb #f31650fe
 TASK_MODULES = {"classify": "inflame.classify", "detect": "inflame.detect"}
@@ -402,6 +404,88 @@ def load_classifier(folder: ModelFolder, device: str = "auto", network=None) -> 
     dev = get_device(device or "auto")
     return ClassifierModel(model.eval().to(dev), meta, dev, folder=folder)
 
+# %% ../nbs/04c_tasks.ipynb #da121083
+MIN_SIDE = 8   # the shortest side (px) an image may have after the detector's own resize
+
+def resized_size(width: int, height: int, min_size: int = 800, max_size: int = 1333) -> tuple[float, float]:
+    "The size torchvision's `GeneralizedRCNNTransform` resizes a `width` x `height` image to."
+    s = min(min_size / max(min(width, height), 1e-9), max_size / max(width, height, 1e-9))
+    return width * s, height * s
+
+def input_problem(width: int, height: int, model_or_sizes=None) -> str | None:
+    "Why a `width` x `height` image cannot go through the detector (`None` when it can); sizes from `model.transform` or a `(min_size, max_size)` pair."
+    t = getattr(model_or_sizes, "transform", None)
+    if t is not None and hasattr(t, "min_size"): mn, mx = int(t.min_size[-1]), int(t.max_size)
+    elif isinstance(model_or_sizes, (tuple, list)): mn, mx = model_or_sizes
+    else: mn, mx = 800, 1333
+    w2, h2 = resized_size(width, height, mn, mx)
+    if min(w2, h2) >= MIN_SIDE: return None
+    return (f"{width}x{height} px is too thin for the detector: its resize (min_size {mn}, max_size {mx}) makes it "
+            f"{w2:.0f}x{h2:.1f} px, and the short side must be at least {MIN_SIDE} px; crop or tile it")
+
+def detections(boxes, labels, scores, names: Sequence[str], score_threshold: float, keep=None) -> list[dict]:
+    """`[{'label', 'score', 'box'}]`, best first, of one image's `boxes` (N x 4), `labels` (1..K) and `scores` (torch tensors or
+    numpy arrays) scoring at least `score_threshold` (`keep`: that mask, when the scores were compared in another precision)."""
+    keep = (scores >= score_threshold if keep is None else keep).tolist()
+    out = [{"label": names[l - 1] if 0 < l <= len(names) else str(l), "score": round(s, 4), "box": [round(v, 2) for v in b]}
+           for b, l, s, k in zip(boxes.tolist(), [int(v) for v in labels.tolist()], scores.tolist(), keep) if k]
+    return sorted(out, key=lambda d: -d["score"])
+
+def detection_record(name: str, size: tuple[int, int], dets: list[dict], labels: Sequence[str]) -> dict:
+    "`{'image', 'width', 'height', 'detections', 'counts'}`: the JSON record of a detector."
+    counts = {l: 0 for l in labels}
+    for d in dets: counts[d["label"]] = counts.get(d["label"], 0) + 1
+    return {"image": name, "width": size[0], "height": size[1], "detections": dets, "counts": counts}
+
+class OnnxDetector(Predictor):
+    "A detector's dynamic-size ONNX export on ONNX Runtime with numpy around it: it loads and predicts without torch (a fixed-size export needs torch's resize: `DetectTask.load`)."
+    record_options = ("score_threshold", "test_branches")
+    def __init__(self, folder: ModelFolder, device: str = "auto", info: dict | None = None):
+        info = info or folder.export_info("onnx")
+        self.folder, self.runtime, self.device, self.test_branches = folder, "onnxruntime", "cpu", info.get("test_branches")
+        self.meta = {**folder.meta, "model_dir": str(folder.dir), "runtime": "onnxruntime"}
+        self.model = GraphRunner(folder.dir / info["file"], "onnx", device, numpy=True)
+        self.score_threshold = float(self.meta.get("score_threshold", 0.05))
+    def problem(self, width: int, height: int) -> str | None:
+        "Why the image is too thin for the detector's resize (`input_problem`), else None."
+        return input_problem(width, height, (int(self.meta["min_size"]), int(self.meta["max_size"])))
+    def prepare(self, im):
+        "The float32 CHW array in [0, 1] of the image (as torchvision's `to_tensor`)."
+        import numpy as np
+        return np.ascontiguousarray(np.asarray(im, dtype=np.uint8).transpose(2, 0, 1)).astype(np.float32) / 255
+    def set_test_branches(self, mode: str) -> "OnnxDetector":
+        "Test branches are fixed at export: a different `mode` is an error naming the export's."
+        if mode != self.test_branches: raise InflameError(f"test_branches = {mode!r}: {self.model.path} was exported with {self.test_branches!r}; export again")
+        return self
+    def infer(self, xs: Sequence, options: Sequence[dict] | None = None) -> list[list[dict]]:
+        "Detections per prepared image at its `score_threshold` option (default: the model's)."
+        opts = options or [{}] * len(xs)
+        return [detections(*self.model(x), self.labels, self.score_threshold if o.get("score_threshold") is None else float(o["score_threshold"]))
+                for x, o in zip(xs, opts)]
+    def record(self, name: str, size: tuple[int, int], out: list[dict], **_) -> dict:
+        "The JSON record of detections `out` (`detection_record`)."
+        return detection_record(name, size, out, self.labels)
+    def predict_files(self, paths: Sequence, batch_size: int = 4, progress: bool | None = None, score_threshold: float | None = None,
+                      test_branches: str | None = None) -> Iterator[dict]:
+        "Records of image files `paths` in order, as `inflame.detect.predict` writes them (an unreadable or too thin image: an error record)."
+        from inflame.data import load_image
+        if test_branches: self.set_test_branches(test_branches)
+        paths, opts = list(paths), [{"score_threshold": score_threshold}]
+        def gen():
+            for p in paths:
+                try: im = load_image(p)
+                except DataError as e: yield {"image": str(p), "error": str(e)}; continue
+                why = self.problem(*im.size)
+                yield {"image": str(p), "error": f"{p}: {why}"} if why else self.record(str(p), im.size, self.infer([self.prepare(im)], opts)[0])
+        yield from with_progress(gen(), len(paths), "images", False if progress is None and len(paths) <= 1 else progress)
+
+def _onnx_detector(folder: ModelFolder, device: str = "auto") -> OnnxDetector | None:
+    info = folder.export_info("onnx")
+    return OnnxDetector(folder, device, info) if not all(isinstance(v, int) for v in info["inputs"][0]["shape"][1:]) else None
+
+# whole-image prediction (`predict`) only: a detector's light predictor runs no tiles (its model is a numpy runner, not a torchvision-style detector)
+LIGHT_FILE_PREDICTORS = {("detect", "onnxruntime"): _onnx_detector}
+
 # %% ../nbs/04c_tasks.ipynb #6179ed85
 def _torch_classifier(folder: ModelFolder, device: str = "auto") -> ClassifierModel | None:
     return None if folder.pkl is not None or not folder.weights.is_file() else load_classifier(folder, device)
@@ -411,8 +495,9 @@ LIGHT_PREDICTORS = {("classify", "onnxruntime"): OnnxClassifier, ("classify", "t
 
 def predict(model_dir: str | os.PathLike, source, runtime: str = "torch", device: str = "auto", **opts) -> Iterator[dict]:
     """Records of the images of `source` (an image, a folder, or a list of images) by the model of `model_dir` on `runtime`: the
-    task module's `predict`, or, for a (task, runtime) of `LIGHT_PREDICTORS`, the same records without fastai (and on ONNX Runtime without torch)."""
-    f = read_model(model_dir); light = LIGHT_PREDICTORS.get((f.kind, check_choice("runtime", runtime, RUNTIMES)))
+    task module's `predict`, or, for a (task, runtime) of `LIGHT_PREDICTORS` / `LIGHT_FILE_PREDICTORS`, the same records without fastai (and on ONNX Runtime without torch)."""
+    f = read_model(model_dir); key = (f.kind, check_choice("runtime", runtime, RUNTIMES))
+    light = LIGHT_PREDICTORS.get(key) or LIGHT_FILE_PREDICTORS.get(key)
     ok = light is not None and f.pkl is None and opts.get("precision", "fp32") == "fp32" and opts.get("model") is None
     p = light(f, device or "auto") if ok else None
     if p is None: return f.task.predict(model_dir, source, runtime=runtime, device=device, **opts)
