@@ -126,6 +126,10 @@ class Predictor:
     def background(self) -> str: return self.meta.get("background") or "white"
     @property
     def model_dir(self) -> Path | None: return self.folder.dir if self.folder is not None else None
+    @property
+    def sliceable(self) -> bool: return self.task.sliceable           # (light predictors say so without importing their task module)
+    @property
+    def cpu_max_batch(self) -> int: return self.task.cpu_max_batch
 
     def problem(self, width: int, height: int) -> str | None:
         "Why a `width` x `height` image cannot go through the model (`None` when it can)."
@@ -276,6 +280,7 @@ def largest(p, k: int) -> tuple[list[float], list[int]]:
 class ImageClassifier(Predictor):
     "What every classifier predictor shares: the JSON record of a probability vector, and the error record of an unusable file."
     record_options = ("top_k",)
+    sliceable, cpu_max_batch = False, 16          # as `ClassifyTask`'s (no task module import needed)
     def prepare(self, im):
         "The uint8 CHW array of `preprocess_array`."
         return preprocess_array(im, self.meta)
@@ -440,6 +445,7 @@ def detection_record(name: str, size: tuple[int, int], dets: list[dict], labels:
 class OnnxDetector(Predictor):
     "A detector's dynamic-size ONNX export on ONNX Runtime with numpy around it: it loads and predicts without torch (a fixed-size export needs torch's resize: `DetectTask.load`)."
     record_options = ("score_threshold", "test_branches")
+    sliceable, cpu_max_batch = False, 1           # whole images only (tiles need `DetectTask.load`'s detector)
     def __init__(self, folder: ModelFolder, device: str = "auto", info: dict | None = None):
         info = info or folder.export_info("onnx")
         self.folder, self.runtime, self.device, self.test_branches = folder, "onnxruntime", "cpu", info.get("test_branches")
