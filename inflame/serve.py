@@ -31,8 +31,7 @@ class ServedModel:
         p = self.predictor = load_model(model, device, runtime, precision, trust)   # without fastai where the task allows (ONNX: without torch)
         self.model_dir, self.task, self.trust, self.precision, self.runtime = p.folder.dir, p.folder.kind, trust, precision, runtime
         self.meta, self.device, self.background, self.labels = p.meta, p.device, p.background, p.labels
-        flags = p if hasattr(p, "sliceable") else p.task        # the task's flags (a light predictor carries them: no task module import)
-        self.sliceable, self.cpu_max_batch = flags.sliceable, flags.cpu_max_batch   # large images go tile by tile; a good CPU batch
+        self.sliceable, self.cpu_max_batch = p.sliceable, p.cpu_max_batch   # the task's: large images go tile by tile; a good CPU batch
         self.score_threshold = float(self.meta.get("score_threshold", 0.05))
         self.tiles = tiles_config(p.folder.dir, self.meta)
 
