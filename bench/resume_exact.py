@@ -57,7 +57,7 @@ def main() -> int:
         cut = ck.parent.parent; killed_after = load_checkpoint(ck)["epoch"]
         res = subprocess.run(exe + [str(cfg), "--resume", str(cut)], env=env, capture_output=True, text=True)
         if res.returncode: print(res.stderr[-3000:]); return 1
-        wf = "weights.safetensors" if kind == "detect" else "model.safetensors"
+        wf = "model.safetensors"   # both tasks (older detector folders: weights.safetensors, still loaded)
         wa, wb = load_file(str(full_dir / "model" / wf)), load_file(str(cut / "model" / wf))
         wdiff = max(float((wa[k].float() - wb[k].float()).abs().max()) for k in wa)
         ma, mb = pd.read_csv(full_dir / "metrics.csv"), pd.read_csv(cut / "metrics.csv")

@@ -28,8 +28,8 @@ from . import learn as _learn
 __all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
            'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
            'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
-           'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'export_model', 'load_model',
-           'DetectorModel', 'DetectorGraph', 'ExportedDetector', 'compare_detections', 'merge_checks', 'DetectTask',
+           'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'DetectorModel', 'DetectorGraph',
+           'ExportedDetector', 'export_model', 'load_model', 'compare_detections', 'merge_checks', 'DetectTask',
            'train', 'predict_images', 'predict', 'coco_metrics', 'evaluate', 'show_detections', 'plot_predictions',
            'demo_config', 'demo']
 
@@ -523,45 +523,6 @@ def _splitter(model: nn.Module) -> list:
     ids = {id(p) for p in body}
     return [body, [p for p in model.parameters() if id(p) not in ids]]
 
-# %% ../nbs/04_detect.ipynb #20cd58a1
-def export_model(model: nn.Module, cfg: Config, labels: Sequence[str], out: str | os.PathLike, **extra) -> Path:
-    "Write `model.json` + `model.safetensors` for `model` into folder `out` (atomically); returns the folder."
-    from safetensors.torch import save as st_save
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    atomic_write(out/WEIGHTS, st_save(sd))
-    scale_aware, ranges = (model.scale_ranges is not None, model.scale_ranges) if isinstance(model, TridentRCNN) else (None, None)
-    meta = {"task": "detect", "format": "inflame-detect/1", "arch": cfg.model.arch, "backend": detect_backend(cfg),
-            "labels": list(labels), "num_classes": len(labels) + 1, "min_size": cfg.model.min_size, "max_size": cfg.model.max_size,
-            "branches": cfg.model.branches, "dilations": list(cfg.model.dilations), "test_branches": cfg.model.test_branches,
-            "scale_aware": scale_aware, "scale_ranges": ranges, "score_threshold": cfg.model.score_threshold,
-            "frozen_norm": any(type(m).__name__ == "FrozenBatchNorm2d" for m in model.modules()),
-            "weights": WEIGHTS, "config": config_to_dict(cfg), **extra}
-    write_json(out/"model.json", meta)
-    return out
-
-def _build_detector(folder: ModelFolder) -> nn.Module:
-    "The network of `folder` rebuilt from `model.json`, its weights loaded (`model.safetensors`; older folders: the file model.json names)."
-    meta = folder.meta
-    cfg = config_from_dict(meta["config"], source=str(folder.dir/"model.json"))
-    cfg.model.weights, cfg.model.pretrained = "", False
-    if meta.get("backend") == "torchvision":
-        model = build_torchvision_model(meta["arch"], meta["num_classes"], meta["min_size"], meta["max_size"], meta["dilations"],
-                                        meta["test_branches"], False, meta.get("frozen_norm", False), meta.get("scale_aware"),
-                                        meta.get("scale_ranges"), min(meta.get("score_threshold", 0.05), 0.05))
-    else: model = build_model(cfg, meta["labels"], train=False)
-    from safetensors.torch import load_file
-    model.load_state_dict(load_file(str(folder.weights_file())))
-    return model
-
-def load_model(model_dir: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
-               trust: bool = False) -> DetectorModel:
-    """Rebuild an exported detector from `model_dir` (or a run folder with `model/`) as a `DetectorModel` (`DetectTask.load`): eager
-    on `device`, or its TorchScript / ONNX export (`runtime`). It still unpacks as the older `model, meta = load_model(...)`."""
-    f = read_model(model_dir)
-    if f.kind != "detect": raise InflameError(f"{f.dir/'model.json'}: task is {f.kind!r}, expected 'detect'")
-    return TASK.load(f, device or "auto", runtime, precision, trust)
-
 # %% ../nbs/04_detect.ipynb #6f6b9ee5
 class DetectorModel(Predictor):
     """A detector ready for inference (a `tasks.Predictor`): the network (eager, or an `ExportedDetector`), its `model.json`
@@ -637,6 +598,45 @@ class ExportedDetector(nn.Module):
             out.append({"boxes": b.to(self._device.device), "labels": l.to(self._device.device), "scores": s.to(self._device.device)})
         return out
     def __repr__(self): return f"ExportedDetector({self.info.get('arch')!r}, {self.runner.fmt}, {str(self.runner.path)!r})"
+
+# %% ../nbs/04_detect.ipynb #20cd58a1
+def export_model(model: nn.Module, cfg: Config, labels: Sequence[str], out: str | os.PathLike, **extra) -> Path:
+    "Write `model.json` + `model.safetensors` for `model` into folder `out` (atomically); returns the folder."
+    from safetensors.torch import save as st_save
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    atomic_write(out/WEIGHTS, st_save(sd))
+    scale_aware, ranges = (model.scale_ranges is not None, model.scale_ranges) if isinstance(model, TridentRCNN) else (None, None)
+    meta = {"task": "detect", "format": "inflame-detect/1", "arch": cfg.model.arch, "backend": detect_backend(cfg),
+            "labels": list(labels), "num_classes": len(labels) + 1, "min_size": cfg.model.min_size, "max_size": cfg.model.max_size,
+            "branches": cfg.model.branches, "dilations": list(cfg.model.dilations), "test_branches": cfg.model.test_branches,
+            "scale_aware": scale_aware, "scale_ranges": ranges, "score_threshold": cfg.model.score_threshold,
+            "frozen_norm": any(type(m).__name__ == "FrozenBatchNorm2d" for m in model.modules()),
+            "weights": WEIGHTS, "config": config_to_dict(cfg), **extra}
+    write_json(out/"model.json", meta)
+    return out
+
+def _build_detector(folder: ModelFolder) -> nn.Module:
+    "The network of `folder` rebuilt from `model.json`, its weights loaded (`model.safetensors`; older folders: the file model.json names)."
+    meta = folder.meta
+    cfg = config_from_dict(meta["config"], source=str(folder.dir/"model.json"))
+    cfg.model.weights, cfg.model.pretrained = "", False
+    if meta.get("backend") == "torchvision":
+        model = build_torchvision_model(meta["arch"], meta["num_classes"], meta["min_size"], meta["max_size"], meta["dilations"],
+                                        meta["test_branches"], False, meta.get("frozen_norm", False), meta.get("scale_aware"),
+                                        meta.get("scale_ranges"), min(meta.get("score_threshold", 0.05), 0.05))
+    else: model = build_model(cfg, meta["labels"], train=False)
+    from safetensors.torch import load_file
+    model.load_state_dict(load_file(str(folder.weights_file())))
+    return model
+
+def load_model(model_dir: str | os.PathLike, device: str = "auto", runtime: str = "torch", precision: str = "fp32",
+               trust: bool = False) -> DetectorModel:
+    """Rebuild an exported detector from `model_dir` (or a run folder with `model/`) as a `DetectorModel` (`DetectTask.load`): eager
+    on `device`, or its TorchScript / ONNX export (`runtime`). It still unpacks as the older `model, meta = load_model(...)`."""
+    f = read_model(model_dir)
+    if f.kind != "detect": raise InflameError(f"{f.dir/'model.json'}: task is {f.kind!r}, expected 'detect'")
+    return TASK.load(f, device or "auto", runtime, precision, trust)
 
 # %% ../nbs/04_detect.ipynb #7f3af1aa
 def compare_detections(a: Sequence, b: Sequence, tol: dict | None = None, min_score: float = 0.0) -> dict:
