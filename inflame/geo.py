@@ -204,8 +204,10 @@ def _read_zones(zones: "str | os.PathLike | geopandas.GeoDataFrame") -> tuple["g
     "The zone layer of `zones` (a vector file or a GeoDataFrame) and its name for messages; a file that cannot be read is a `DataError` naming it."
     import geopandas as gpd
     if isinstance(zones, gpd.GeoDataFrame): return zones, "zones"
-    try: return gpd.read_file(zones, engine="pyogrio"), str(zones)
+    try: z = gpd.read_file(zones, engine="pyogrio")
     except Exception as e: raise DataError(f"{zones}: not a readable vector file of zones (polygons, or transect lines with a width): {str(e).splitlines()[0].split('; ')[0] if str(e) else type(e).__name__}") from None
+    if not isinstance(z, gpd.GeoDataFrame): raise DataError(f"{zones}: a table without geometries; expected a vector file of zones (polygons, or transect lines with a width)")
+    return z, str(zones)
 
 def _zone_areas(z: "geopandas.GeoDataFrame", name: str, width: float | None) -> "geopandas.GeoDataFrame":
     "Zones as areas: polygons as they are; lines (transects) and points buffered by half of their strip `width` in metres (a `width` field, or the argument) in the layer's metric CRS (a UTM zone estimated when it is geographic)."
