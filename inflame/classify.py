@@ -4,14 +4,13 @@
 
 # %% ../nbs/02_classify.ipynb #54e8b158
 from __future__ import annotations
-import inspect, json, math, os, random, resource, socket, sys, threading, time, tomllib, urllib.request, warnings
+import inspect, json, math, os, random, resource, sys, time, tomllib, warnings
 from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterator, Sequence
 from fastcore.basics import patch
-from urllib.parse import urlparse
 import numpy as np
 import torch, torchvision
 import torch.nn.functional as F
@@ -25,19 +24,21 @@ from fastai.vision.models import xresnet
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
                           get_device, get_logger, in_notebook, load_state_dict_file, new_run_dir, with_progress, save_config, seed_everything, write_json)
 from .data import Manifest, folder_items, list_images, load_image, make_manifest, make_shapes, read_manifest
+from .weights import (ensure_pretrained, load_start, pretrained_weights_file, resolve_weights, start_normalisation,
+                             url_reachable, weights_file)
 from .learn import Autocast, find_lr, load_checkpoint, plot_losses, write_metrics
 from .tasks import (RUNTIME_FORMATS, RUNTIMES, ClassifierModel, GraphRunner, ImageClassifier, ModelFolder, OnnxClassifier, Predictor,
                            Task, check_choice, load_classifier, preprocess_array, read_model, small_cnn)
 from . import learn as _learn
 
 # %% auto #0
-__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'resolve_arch',
-           'pretrained_weights_file', 'url_reachable', 'ensure_pretrained', 'load_matching', 'ArchFactory', 'LoadRGB',
-           'aug_options', 'manifest_items', 'classify_dataloaders', 'FocalLoss', 'FocalLossFlat', 'class_weights',
-           'make_loss', 'macro_f1', 'build_learner', 'plot_confusion', 'plot_top_losses', 'classification_metrics',
-           'build_model', 'export_model', 'preprocess_image', 'ExportedClassifier', 'ClassifierGraph', 'pickle_refused',
-           'load_model', 'iter_probabilities', 'predict', 'eval_items', 'evaluate', 'prepare_manifest', 'ClassifyTask',
-           'train', 'demo']
+__all__ = ['INFLAME_ARCHS', 'ARCH_HEADS', 'METRIC_COLUMNS', 'MODEL_FORMAT', 'TASK', 'DEMO_CONFIG', 'resolve_arch', 'start_kind',
+           'input_normalisation', 'load_matching', 'ArchFactory', 'LoadRGB', 'aug_options', 'manifest_items',
+           'classify_dataloaders', 'FocalLoss', 'FocalLossFlat', 'class_weights', 'make_loss', 'macro_f1',
+           'build_learner', 'plot_confusion', 'plot_top_losses', 'classification_metrics', 'build_model',
+           'export_model', 'preprocess_image', 'ExportedClassifier', 'ClassifierGraph', 'pickle_refused', 'load_model',
+           'iter_probabilities', 'predict', 'eval_items', 'evaluate', 'prepare_manifest', 'ClassifyTask', 'train',
+           'demo']
 
 # %% ../nbs/02_classify.ipynb #182702da
 def _did_you_mean(name: str, options) -> str:
@@ -69,44 +70,25 @@ def resolve_arch(name: str) -> dict:
                       f"classification model (resnet18, resnet34, resnet50, convnext_tiny, efficientnet_b0, mobilenet_v3_small, ...), "
                       f"a fastai xresnet (xresnet18, ...) or small_cnn{hint}")
 
-# %% ../nbs/02_classify.ipynb #bf6d0c4f
-def pretrained_weights_file(arch: str) -> tuple[str, Path]:
-    "The download URL of torchvision's default ImageNet weights for `arch` and the file torch looks for in its hub cache."
-    try: w = torchvision.models.get_model_weights(arch).DEFAULT
-    except (ValueError, KeyError, AttributeError):
-        raise ConfigError(f"[model] arch = {arch!r}: torchvision has no pretrained weights for it; "
-                          f"set [model] pretrained = false or [model] weights = \"path\"") from None
-    return w.url, Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(w.url).path)
-
-def url_reachable(url: str, timeout: float = 5.0) -> bool:
-    "True when a HEAD request for `url` answers with a success status within about `timeout` s (a hung name lookup is abandoned)."
-    ok = []
-    def probe():
-        try:
-            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout) as r: ok.append(r.status < 400)
-        except Exception: ok.append(False)
-    t = threading.Thread(target=probe, daemon=True); t.start(); t.join(timeout + 0.5)
-    return bool(ok and ok[0])
-
-def ensure_pretrained(arch: str, timeout: float = 5.0) -> Path:
-    "Make sure torchvision's ImageNet weights for `arch` are in the hub cache (downloading them if online); fail fast offline."
-    url, path = pretrained_weights_file(arch)
-    if path.is_file(): return path
-    msg = (f"[model] pretrained = true: the ImageNet weights of {arch} are not in the torch hub cache and could not be "
-           f"downloaded from {url} (offline?). Put that file at {path} (the cache folder is $TORCH_HOME/hub/checkpoints), "
-           f"or set [model] pretrained = false to train from scratch, or [model] weights = \"path/to/weights.pth\" to start "
-           f"from a local file.")
-    if os.environ.get("INFLAME_OFFLINE", "") not in ("", "0") or not url_reachable(url, timeout): raise ConfigError(msg)
-    old = socket.getdefaulttimeout(); socket.setdefaulttimeout(60)      # no stalled download without an error
-    try: torchvision.models.get_model_weights(arch).DEFAULT.get_state_dict(progress=True, check_hash=True)
-    except Exception as e: raise ConfigError(f"{msg} (download failed: {type(e).__name__}: {e})") from None
-    finally: socket.setdefaulttimeout(old)
-    return path
-
 # %% ../nbs/02_classify.ipynb #887f4385
 def _is_full_model(sd: dict) -> bool:
     "True for a state dict of a whole fastai classifier (`0.` body, `1.` head), False for a bare torchvision model."
     return all(k.split(".")[0] in ("0", "1") for k in sd)
+
+def start_kind(mc) -> str:
+    "How `[model]` starts: 'scratch'; 'imagenet' (pretrained = true: the library's ImageNet weights); 'whole' (weights = an inflame classifier export, head included); 'backbone' (weights = a weights package, a backbone file or torchvision:/timm: name, loaded by inflame.weights)."
+    if mc.weights:
+        p = Path(mc.weights)
+        if p.is_file() and p.suffix in (".safetensors", ".pth", ".pt") and _is_full_model(load_state_dict_file(p)): return "whole"
+        return "backbone"
+    return "imagenet" if mc.pretrained else "scratch"
+
+def input_normalisation(cfg: Config) -> dict:
+    "The mean/std images are normalised with: the starting weights' own (a weights start: the package's, the file's `model.json`, the layout's; timm's with pretrained = true), else ImageNet's."
+    k, a = start_kind(cfg.model), resolve_arch(cfg.model.arch)
+    if k in ("backbone", "whole"): return start_normalisation(cfg.model.weights)
+    if k == "imagenet" and a["source"] == "timm": return start_normalisation(f"timm:{a['name']}")
+    return {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])}
 
 def load_matching(model: nn.Module, sd: dict, source: str = "weights", min_share: float = 0.5) -> list[str]:
     "Load the tensors of `sd` whose name and shape match `model`; returns the names left as they were."
@@ -122,20 +104,19 @@ class ArchFactory:
     "Picklable model factory handed to `vision_learner`: `name` with ImageNet weights, a local torchvision-format file, or random init."
     def __init__(self, name: str, source: str = "torchvision", init: str = "random", weights_file: str = ""):
         self.name, self.source, self.init, self.weights_file = name, source, init, weights_file
+        self.start = None        # the start record of a file start (`inflame.weights.load_start`), once built
     def __call__(self, pretrained: bool = False, **kwargs) -> nn.Module:
         "Build the bare model (`pretrained` is ignored: `init` decides)."
         if self.source in ("fastai", "inflame"):
             m = getattr(xresnet, self.name)() if self.source == "fastai" else INFLAME_ARCHS[self.name]()
-            if self.init == "file": load_matching(m, load_state_dict_file(self.weights_file), self.weights_file)
+            if self.init == "file": self.start = load_start(m, self.weights_file, self.name)
             return m
         fn = getattr(torchvision.models, self.name)
         if self.init == "imagenet":
             ensure_pretrained(self.name)
             return fn(weights="DEFAULT")
         m = fn(weights=None)
-        if self.init == "file":
-            skipped = load_matching(m, load_state_dict_file(self.weights_file), self.weights_file)
-            get_logger().info(f"weights from {self.weights_file} ({len(skipped)} tensors of {self.name} not in it)")
+        if self.init == "file": self.start = load_start(m, self.weights_file, self.name)   # all or nothing; the start record
         return m
     def __repr__(self): return f"ArchFactory({self.name!r}, {self.source!r}, init={self.init!r})"
 
@@ -178,8 +159,9 @@ def classify_dataloaders(m: Manifest, cfg: Config, device: torch.device | None =
     n = len(train)
     dsets = Datasets(train + valid, tfms=[[ItemGetter(0), LoadRGB(d.background)], [ItemGetter(1), Categorize(vocab=m.labels, sort=False)]],
                      splits=(list(range(n)), list(range(n, n + len(valid)))))
+    nm = input_normalisation(cfg)
     after_batch = [IntToFloatTensor(), *(aug_options(t.aug) if t.augment else []),
-                   Normalize.from_stats(*imagenet_stats, cuda=device.type == "cuda")]
+                   Normalize.from_stats(nm["mean"], nm["std"], cuda=device.type == "cuda")]
     kw = dict(bs=bs, after_item=[Resize(d.image_size, method=ResizeMethod.Squish), ToTensor()], after_batch=after_batch,
               num_workers=t.num_workers, device=device)
     if t.weighted_sampler:
@@ -247,22 +229,25 @@ def build_learner(cfg: Config, dls: DataLoaders, path: str | os.PathLike = ".", 
     mc, t, log = cfg.model, cfg.train, get_logger()
     a, labels = resolve_arch(mc.arch), list(dls.vocab)
     if train_labels is None: train_labels = [it[1] for it in dls.train_ds.items]
-    sd = load_state_dict_file(mc.weights) if mc.weights else None
-    full = sd is not None and _is_full_model(sd)
+    kind = start_kind(mc)
+    sd = load_state_dict_file(mc.weights) if kind == "whole" else None
     if mc.pretrained and mc.weights: log.warning("[model] weights is set: it is used instead of the pretrained ImageNet weights")
-    if a["source"] == "timm":
-        if sd is not None and not full: raise ConfigError(f"[model] weights = {mc.weights!r}: timm models take a whole-classifier state dict (an inflame export)")
-        arch, pretrained = a["name"], bool(mc.pretrained and not mc.weights)
+    if kind == "imagenet" and a["source"] in ("fastai", "inflame"):
+        raise ConfigError(f"[model] arch = {mc.arch!r} has no pretrained weights; set [model] pretrained = false")
+    if a["source"] == "timm": arch, body_pretrained = a["name"], kind == "imagenet"
     else:
-        if mc.pretrained and not mc.weights and a["source"] in ("fastai", "inflame"):
-            raise ConfigError(f"[model] arch = {mc.arch!r} has no pretrained weights; set [model] pretrained = false")
-        init = ("file" if not full else "random") if sd is not None else "imagenet" if mc.pretrained else "random"
-        arch, pretrained = ArchFactory(a["name"], a["source"], init, mc.weights if init == "file" else ""), init == "imagenet"
+        init = {"backbone": "file", "imagenet": "imagenet"}.get(kind, "random")
+        arch = ArchFactory(a["name"], a["source"], init, mc.weights if init == "file" else "")
+        body_pretrained = kind != "scratch"     # ArchFactory ignores it; fastai then freezes the body and inits the head as for a pretrained body
     kw = {} if a["split"] is None else {"splitter": a["split"]}
-    learn = vision_learner(dls, arch, normalize=False, n_out=len(labels), pretrained=pretrained or sd is not None,
+    learn = vision_learner(dls, arch, normalize=False, n_out=len(labels), pretrained=body_pretrained,
                            loss_func=make_loss(cfg, train_labels, labels), metrics=[accuracy, error_rate, macro_f1(len(labels))],
                            path=Path(path), model_dir="checkpoints", wd=t.weight_decay, **a["head"], **kw)
-    if full:
+    learn.start = None                          # the start record for model.json (inflame.weights.load_start's); None from scratch
+    if kind == "backbone" and a["source"] == "timm":
+        learn.start = load_start(learn.model[0], mc.weights, f"timm:{a['name']}"); learn.freeze()   # not timm's own download
+    elif kind == "backbone": learn.start = arch.start
+    if kind == "whole":
         skipped = load_matching(learn.model, sd, mc.weights)
         log.info(f"weights from {mc.weights}" + (f" (kept the new {', '.join(skipped)})" if skipped else ""))
     _apply_precision(learn, t, dls.device)
@@ -538,7 +523,7 @@ def _model_meta(cfg: Config, m: Manifest, vm: dict, state) -> dict:
     a = resolve_arch(cfg.model.arch)
     return {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": m.labels,
             "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
-            "normalize": {"mean": list(imagenet_stats[0]), "std": list(imagenet_stats[1])},
+            "normalize": input_normalisation(cfg),
             "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
             "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
 
@@ -553,8 +538,8 @@ class ClassifyTask(Task):
     def check(self, cfg: Config) -> None:
         "Arch, starting weights and augmentation options, before any folder is made."
         a = resolve_arch(cfg.model.arch)
-        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
-        elif cfg.model.pretrained and a["source"] == "torchvision": ensure_pretrained(a["name"])
+        if cfg.model.weights and start_kind(cfg.model) == "backbone": weights_file(resolve_weights(cfg.model.weights))
+        elif cfg.model.pretrained and not cfg.model.weights and a["source"] == "torchvision": ensure_pretrained(a["name"])
         if cfg.train.augment: aug_options(cfg.train.aug)
 
     def data(self, cfg: Config, manifest: str | os.PathLike | None = None) -> tuple[Manifest, dict]:
@@ -580,7 +565,7 @@ class ClassifyTask(Task):
         vm = classification_metrics(yt, yp, labels)
         plot_confusion(vm["confusion_matrix"], labels, run_dir / "confusion_matrix.png", f"valid: accuracy {vm['accuracy']:.3f}")
         plot_top_losses(_top_losses(probs, yt, yp, valid, labels), run_dir / "top_losses.png", cfg.data.background)
-        export_model(learn, run_dir / "model", _model_meta(cfg, m, vm, state))
+        export_model(learn, run_dir / "model", {**_model_meta(cfg, m, vm, state), "start": getattr(learn, "start", None)})
         test = None
         if m.split("test"):
             test = evaluate(run_dir / "model", run_dir / "manifest.json", split="test", out=run_dir / "test", root=m.root,
