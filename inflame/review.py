@@ -68,7 +68,9 @@ def read_cvat_xml(path: str | os.PathLike) -> dict:
             try: x0, y0, x1, y1 = (float(b.get(k)) for k in ("xtl", "ytl", "xbr", "ybr"))
             except (TypeError, ValueError): raise DataError(f"{path}: image {name!r} <box> {j} lacks a number in xtl/ytl/xbr/ybr") from None
             boxes.append((b.get("label") or "", x0, y0, x1, y1))
-        out.append((name, int(im.get("width")), int(im.get("height")), boxes))
+        try: W, H = int(im.get("width")), int(im.get("height"))
+        except (TypeError, ValueError): raise DataError(f"{path}: image {name!r}: width = {im.get('width')!r}, height = {im.get('height')!r}: expected integers (pixels)") from None
+        out.append((name, W, H, boxes))
     return F.coco_from_boxes(out, cats, f"CVAT for images 1.1 export {path}")
 
 # %% ../nbs/05b_review.ipynb #095ef143
@@ -102,22 +104,35 @@ def read_label_studio(path: str | os.PathLike, use_predictions: bool = False) ->
     if not isinstance(tasks, list): raise DataError(f"{path}: expected a JSON list of tasks")
     out = []
     for t, task in enumerate(tasks):
+        if not isinstance(task, dict) or not isinstance(task.get("data", {}), dict): raise DataError(f"{path}: task {t}: expected an object with a data object")
         url = (task.get("data") or {}).get("image")
         if not url: raise DataError(f"{path}: task {t} has no data.image")
         name = Path(str(url).split("?d=")[-1].split("/")[-1]).name
         key = "predictions" if use_predictions else "annotations"
+        if not isinstance(task.get(key, []), list) or not all(isinstance(a, dict) for a in task.get(key, [])):
+            raise DataError(f"{path}: task {t} ({name}) {key}: expected a list of objects")
         anns = [a for a in task.get(key, []) if not a.get("was_cancelled")]
         if not anns and not use_predictions: continue          # not reviewed (no annotation, or only cancelled ones)
-        result = anns[-1]["result"] if anns else []
+        result = anns[-1].get("result", []) if anns else []
+        if not isinstance(result, list) or not all(isinstance(r, dict) for r in result): raise DataError(f"{path}: task {t} ({name}) result: expected a list of objects")
         W, H, boxes = task["data"].get("width"), task["data"].get("height"), []
         for j, r in enumerate(result):
             if r.get("type") != "rectanglelabels": continue
             v = r.get("value", {}); W, H = r.get("original_width", W), r.get("original_height", H)
-            try: x, y, w, h, lab = v["x"], v["y"], v["width"], v["height"], v["rectanglelabels"][0]
-            except (KeyError, IndexError, TypeError): raise DataError(f"{path}: task {t} ({name}) result {j}: expected value x, y, width, height, rectanglelabels") from None
+            try: x, y, w, h, lab = v["x"], v["y"], v["width"], v["height"], v["rectanglelabels"]
+            except (KeyError, TypeError): raise DataError(f"{path}: task {t} ({name}) result {j}: expected value x, y, width, height, rectanglelabels") from None
+            if isinstance(lab, str): lab = [lab]                  # one label given as a string
+            if not isinstance(lab, list) or not lab or not isinstance(lab[0], str):
+                raise DataError(f"{path}: task {t} ({name}) result {j}: rectanglelabels = {lab!r}: expected a list of label names")
+            lab = lab[0]
+            for k, n in (("x", x), ("y", y), ("width", w), ("height", h), ("original_width", W), ("original_height", H)):
+                if n is not None and (isinstance(n, bool) or not isinstance(n, (int, float))):
+                    raise DataError(f"{path}: task {t} ({name}) result {j}: {k} = {n!r}: expected a number")
             if not W or not H: raise DataError(f"{path}: task {t} ({name}) result {j}: no original_width/original_height")
             boxes.append((lab, round(x * W / 100, 3), round(y * H / 100, 3), round((x + w) * W / 100, 3), round((y + h) * H / 100, 3)))
         if not W or not H: raise DataError(f"{path}: task {t} ({name}): no image size (no regions, and no data.width/height)")
+        if isinstance(W, bool) or isinstance(H, bool) or not isinstance(W, (int, float)) or not isinstance(H, (int, float)):
+            raise DataError(f"{path}: task {t} ({name}): width = {W!r}, height = {H!r}: expected numbers (pixels)")
         out.append((name, int(W), int(H), boxes))
     return F.coco_from_boxes(out, None, f"Label Studio export {path}")
 
@@ -140,23 +155,40 @@ def box_changes(old: Sequence, new: Sequence, match_iou: float = 0.3, move_px: f
     return ch
 
 # %% ../nbs/05b_review.ipynb #927762c7
+def _match_corrections(old: list, new: list, src, refuse_unknown: bool = False) -> tuple[dict, dict]:
+    "Match corrected images to `old` by path relative to the images folder, else by a unique base name: ({old index: boxes}, {new name: (w, h, boxes)})."
+    by_path = {Path(fn).as_posix(): i for i, (fn, *_) in enumerate(old)}; by_name = defaultdict(list)
+    for i, (fn, *_) in enumerate(old): by_name[Path(fn).name].append(i)
+    upd, extra = {}, {}
+    for fn, w, h, b in new:
+        p = Path(fn)
+        if p.is_absolute() or ".." in p.parts or p.drive:
+            raise DataError(f"{src}: image {fn!r}: expected a name relative to the images folder (no absolute path, no '..')")
+        if p.as_posix() in by_path: upd[by_path[p.as_posix()]] = b; continue
+        hits = by_name.get(p.name, [])
+        if len(hits) > 1: raise DataError(f"{src}: image {fn!r} matches {old[hits[0]][0]!r} and {old[hits[1]][0]!r} in the dataset: name it by its path relative to the images folder")
+        if hits: upd[hits[0]] = b
+        elif refuse_unknown: raise DataError(f"{src}: image {fn!r} is not in the dataset: expected one of its images")
+        else: extra[p.as_posix()] = (w, h, b)
+    return upd, extra
+
 def import_corrections(coco: dict | str | os.PathLike, corrected: dict | str | os.PathLike, out_dir: str | os.PathLike,
                        image_root: str | os.PathLike | None = None, fmt: str | None = None, valid_pct: float = 0.2, seed: int = 42,
                        match_iou: float = 0.3) -> dict:
     "Merge reviewed boxes (`corrected`: COCO dict, CVAT 1.1 XML, Label Studio JSON or any file `geo.read_annotations` reads) into `coco`; writes COCO, manifest, changelog."
     if not isinstance(coco, dict): coco = F.read_annotations(coco, "coco")
+    src, f = "the corrections", None
     if not isinstance(corrected, dict):
-        p = Path(corrected); f = fmt or ("cvat" if p.suffix == ".xml" and ET.parse(p).getroot().tag == "annotations" else
+        p = src = Path(corrected); f = fmt or ("cvat" if p.suffix == ".xml" and ET.parse(p).getroot().tag == "annotations" else
                                            "label_studio" if p.suffix == ".json" and isinstance(json.loads(p.read_text()), list) else None)
         corrected = read_cvat_xml(p) if f == "cvat" else read_label_studio(p) if f == "label_studio" else G.read_annotations(p, f, image_root)
-    old = {Path(fn).name: (fn, w, h, b) for fn, w, h, b in F.coco_boxes(coco)}; new = {Path(fn).name: (w, h, b) for fn, w, h, b in F.coco_boxes(corrected)}
+    old = F.coco_boxes(coco); upd, extra = _match_corrections(old, F.coco_boxes(corrected), src, refuse_unknown=f in ("cvat", "label_studio"))
     merged, log = [], {}
-    for name, (fn, w, h, b) in old.items():
-        if name in new:
-            log[fn] = box_changes(b, new[name][2], match_iou); b = new[name][2]
+    for i, (fn, w, h, b) in enumerate(old):
+        if i in upd:
+            log[fn] = box_changes(b, upd[i], match_iou); b = upd[i]
         merged.append((fn, w, h, b))
-    for name, (w, h, b) in new.items():
-        if name not in old: merged.append((name, w, h, b)); log[name] = box_changes([], b)
+    for name, (w, h, b) in extra.items(): merged.append((name, w, h, b)); log[name] = box_changes([], b)
     cats = [c["name"] for c in sorted(coco["categories"], key=lambda c: c["id"])]
     res = F.coco_from_boxes(merged, cats, f"{coco.get('info', {}).get('description', '')} + review")
     out = Path(out_dir); ann = write_json(out / "annotations.json", res)
