@@ -229,6 +229,9 @@ def config_from_dict(d: dict, source: str = "<dict>", check_paths: bool = False)
     return cfg
 
 # %% ../nbs/00_core.ipynb #bc08b1d7
+_MAX_IMAGE_SIZE = 4096                              # [data] image_size: a larger square side runs out of memory long before it helps
+_MAX_TRAIN = {"epochs": 100_000, "batch_size": 65_536}  # upper bounds of [train] integers: larger is a typo, not a schedule
+
 def _check_ranges(cfg: Config, source: str):
     "Semantic checks that types cannot express."
     def bad(sec, key, v, exp): raise ConfigError(f"{source}: [{sec}] {key} = {v!r}: expected {exp}")
@@ -237,9 +240,11 @@ def _check_ranges(cfg: Config, source: str):
         if not 0 <= getattr(d, k) < 1: bad("data", k, getattr(d, k), "a number in [0, 1)")
     if d.valid_pct + d.test_pct >= 1: bad("data", "valid_pct", d.valid_pct, f"valid_pct + test_pct < 1 (test_pct = {d.test_pct})")
     if d.image_size < 8: bad("data", "image_size", d.image_size, "an integer >= 8")
+    if d.image_size > _MAX_IMAGE_SIZE: bad("data", "image_size", d.image_size, f"an integer in [8, {_MAX_IMAGE_SIZE}] (pixels per side)")
     if d.gsd < 0: bad("data", "gsd", d.gsd, "metres per pixel >= 0 (0: unknown)")
     for k in ("epochs", "batch_size"):
         if getattr(t, k) < 1: bad("train", k, getattr(t, k), "an integer >= 1")
+        if getattr(t, k) > _MAX_TRAIN[k]: bad("train", k, getattr(t, k), f"an integer in [1, {_MAX_TRAIN[k]}]")
     if isinstance(t.lr, float) and not (0 < t.lr < 10): bad("train", "lr", t.lr, "a number in (0, 10) or 'find'")
     if not 0 <= t.label_smoothing < 1: bad("train", "label_smoothing", t.label_smoothing, "a number in [0, 1)")
     if cfg.model.branches < 1 or len(cfg.model.dilations) != cfg.model.branches:
