@@ -172,6 +172,15 @@ def _match_corrections(old: list, new: list, src, refuse_unknown: bool = False) 
         else: extra[p.as_posix()] = (w, h, b)
     return upd, extra
 
+def _sniff(p: Path) -> str | None:
+    "The format of corrections file `p`: 'cvat' (XML `<annotations>`), 'label_studio' (a JSON list), else None (`geo.read_annotations` guesses)."
+    if not p.is_file(): raise DataError(f"{p}: corrections file not found")
+    try:
+        if p.suffix == ".xml": return "cvat" if ET.parse(p).getroot().tag == "annotations" else None
+        if p.suffix == ".json": return "label_studio" if isinstance(json.loads(p.read_text()), list) else None
+    except (ET.ParseError, json.JSONDecodeError, UnicodeDecodeError) as e: raise DataError(f"{p}: not readable {p.suffix[1:].upper()}: {e}") from None
+    return None
+
 def import_corrections(coco: dict | str | os.PathLike, corrected: dict | str | os.PathLike, out_dir: str | os.PathLike,
                        image_root: str | os.PathLike | None = None, fmt: str | None = None, valid_pct: float = 0.2, seed: int = 42,
                        match_iou: float = 0.3) -> dict:
@@ -179,8 +188,7 @@ def import_corrections(coco: dict | str | os.PathLike, corrected: dict | str | o
     if not isinstance(coco, dict): coco = F.read_annotations(coco, "coco")
     src, f = "the corrections", None
     if not isinstance(corrected, dict):
-        p = src = Path(corrected); f = fmt or ("cvat" if p.suffix == ".xml" and ET.parse(p).getroot().tag == "annotations" else
-                                           "label_studio" if p.suffix == ".json" and isinstance(json.loads(p.read_text()), list) else None)
+        p = src = Path(corrected); f = fmt or _sniff(p)
         corrected = read_cvat_xml(p) if f == "cvat" else read_label_studio(p) if f == "label_studio" else G.read_annotations(p, f, image_root)
     old = F.coco_boxes(coco); upd, extra = _match_corrections(old, F.coco_boxes(corrected), src, refuse_unknown=f in ("cvat", "label_studio"))
     merged, log = [], {}
