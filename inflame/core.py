@@ -270,12 +270,17 @@ def check_config_paths(cfg: Config) -> Config:
     return cfg
 
 # %% ../nbs/00_core.ipynb #2fa9c287
+def _not_utf8(e: UnicodeDecodeError) -> str:
+    "One line saying where a file is not UTF-8 and what to do."
+    return f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); save it as UTF-8"
+
 def load_config(path: str | os.PathLike, overrides: dict | Iterable[str] | None = None, check_paths: bool = True) -> Config:
     "Read, validate and return the experiment config in TOML file `path`; `overrides` are `section.key=value` strings or a dict."
     path = Path(path)
     if not path.exists(): raise ConfigError(f"{path}: config file not found")
-    try: d = tomllib.loads(path.read_text(encoding="utf-8"))
+    try: d = tomllib.loads(path.read_text(encoding="utf-8-sig"))   # a UTF-8 byte order mark is accepted
     except tomllib.TOMLDecodeError as e: raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except UnicodeDecodeError as e: raise ConfigError(f"{path}: {_not_utf8(e)}") from None
     if overrides: d = apply_overrides(d, overrides, source=str(path))
     cfg = config_from_dict(d, source=str(path), check_paths=check_paths)
     if not cfg.task.name: cfg.task.name = path.stem

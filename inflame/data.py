@@ -175,8 +175,10 @@ def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bo
 def _read_coco_json(json_path: Path) -> dict:
     "Load a COCO json and check its top level: an object with the lists `images`, `annotations` and `categories`."
     if not json_path.is_file(): raise DataError(f"{json_path}: COCO json not found")
-    try: d = json.loads(json_path.read_text(encoding="utf-8"))
+    try: d = json.loads(json_path.read_text(encoding="utf-8-sig"))   # a UTF-8 byte order mark is accepted
     except json.JSONDecodeError as e: raise DataError(f"{json_path}: not valid JSON: {e}") from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{json_path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
     if not isinstance(d, dict): raise DataError(f"{json_path}: expected a JSON object with images, annotations, categories")
     errs = []
     for k in ("images", "annotations", "categories"):
