@@ -297,9 +297,16 @@ def _quotas(n: int, ratios: Sequence[float]) -> list[int]:
     for i in sorted(range(len(raw)), key=lambda i: (-(raw[i] - q[i]), i))[: n - sum(q)]: q[i] += 1
     return q
 
+def _check_ratios(valid_pct: float, test_pct: float):
+    "Raise `DataError` naming both values unless they are shares in [0, 1) that leave images for training."
+    if not (_num(valid_pct) and _num(test_pct) and 0 <= valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1):
+        raise DataError(f"valid_pct = {valid_pct!r}, test_pct = {test_pct!r}: expected two numbers in [0, 1) with "
+                        f"valid_pct + test_pct < 1 (the rest is the training split)")
+
 def split_items(items: Sequence[tuple[str, Sequence[str]]], valid_pct: float = 0.2, test_pct: float = 0.0, seed: int = 42,
                 previous: dict | None = None) -> dict[str, str]:
     "Assign each `(path, labels)` to train/valid/test: stratified, order-independent, stable under added files."
+    _check_ratios(valid_pct, test_pct)
     ratios = (1 - valid_pct - test_pct, valid_pct, test_pct)
     freq = Counter(l for _, ls in items for l in ls)
     strata = defaultdict(list)
@@ -388,6 +395,7 @@ def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: 
                   bad_images: str = "error", workers: int | None = None, progress: bool = True) -> tuple[Manifest, list[ImageCheck]]:
     "Scan, check and hash a dataset and split it; returns the manifest and the checks of images it skipped."
     root = Path(root)
+    _check_ratios(valid_pct, test_pct)   # before any image is read
     if task == "classify": items = [(p, l, "") for p, l in folder_items(root)]
     elif task == "detect":
         if not annotations: raise DataError(f"{root}: detection needs a COCO annotations json")
