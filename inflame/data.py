@@ -201,6 +201,11 @@ def _coco_categories(categories: list, E) -> dict:
         if k > 1: E(f"categories: duplicate category name {n!r}")
     return cats
 
+def _escapes(file_name: str) -> bool:
+    "True when a COCO `file_name` is absolute or has a `..` part: it could name a file outside the images folder."
+    fn = file_name.replace("\\", "/")
+    return fn.startswith("/") or (len(fn) > 1 and fn[1] == ":") or ".." in fn.split("/")
+
 def _coco_images(images: list, E) -> dict:
     "`{id: image}` of the COCO `images`; each problem (bad entry, size, duplicate id) goes to `E`."
     imgs = {}
@@ -209,6 +214,9 @@ def _coco_images(images: list, E) -> dict:
             E(f"images[{i}]: expected 'id' (int) and 'file_name' (str), got {im!r}"); continue
         for k in ("width", "height"):
             if not isinstance(im.get(k), int) or im[k] <= 0: E(f"images[{i}] (id {im['id']}): '{k}' must be a positive integer, got {im.get(k)!r}")
+        if _escapes(im["file_name"]):
+            E(f"images[{i}] (id {im['id']}): file_name {im['file_name']!r} points outside the images folder "
+              f"(expected a path relative to it, without '..')")
         if im["id"] in imgs: E(f"images[{i}]: duplicate image id {im['id']}")
         imgs[im["id"]] = im
     return imgs
