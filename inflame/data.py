@@ -398,6 +398,22 @@ class Manifest:
         return Path(self.root) / row["path"]
 
 # %% ../nbs/01_data.ipynb #e2d57c38
+def _size_mismatches(coco: dict, checked: Sequence[tuple[str, ImageCheck]]) -> list[str]:
+    "`file_name: COCO WxH, file wxh` for each readable image whose COCO width/height differ from the file (an EXIF rotation may swap them)."
+    sizes, out = {im["file_name"]: (im["width"], im["height"]) for im in coco["images"]}, []
+    for fn, c in checked:
+        if not c.ok or fn not in sizes: continue
+        real = (c.width, c.height)
+        ok = {real, real[::-1]} if any(n.startswith("EXIF orientation") for n in c.notes) else {real}
+        if sizes[fn] not in ok: out.append(f"{fn}: COCO {sizes[fn][0]}x{sizes[fn][1]}, file {real[0]}x{real[1]}")
+    return out
+
+def _warn_sizes(annotations, coco: dict, checked: Sequence[tuple[str, ImageCheck]]):
+    "Log one warning naming the images whose COCO width/height differ from the files."
+    bad = _size_mismatches(coco, checked)
+    if bad: get_logger().warning(f"{annotations}: {len(bad)} image(s) whose COCO width/height differ from the file "
+                                 f"(boxes are checked against the COCO size): " + "; ".join(bad[:5]) + (" ..." if len(bad) > 5 else ""))
+
 def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: str | os.PathLike | None = None,
                   valid_pct: float = 0.2, test_pct: float = 0.0, seed: int = 42, previous: Manifest | str | None = None,
                   bad_images: str = "error", workers: int | None = None, progress: bool = True) -> tuple[Manifest, list[ImageCheck]]:
@@ -411,6 +427,7 @@ def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: 
     else: raise DataError(f"task {task!r}: expected 'classify' or 'detect'")
     paths = [root / p for p, _, _ in items]
     checks = check_images(paths, workers, progress)
+    if task == "detect": _warn_sizes(annotations, coco, [(p, c) for (p, _, _), c in zip(items, checks)])
     bad = [c for c in checks if not c.ok]
     if bad and bad_images == "error":
         raise DataError(f"{root}: {len(bad)} unreadable image(s): " + "; ".join(f"{c.path}: {c.reason}" for c in bad[:5])
