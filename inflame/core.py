@@ -425,8 +425,17 @@ class JsonlWriter:
     def __exit__(self, et, e, tb): self.close(e)
 
 def read_jsonl(path: str | os.PathLike) -> list:
-    "Read a JSON Lines file into a list of records."
-    return [json.loads(l) for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
+    "Read a JSON Lines file into a list of records; a missing, unreadable or malformed file is a `DataError` naming it (and the line)."
+    p = Path(path)
+    try: lines = p.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError: raise DataError(f"{p}: no such file (expected JSON Lines, e.g. from `inflame predict --out`)") from None
+    except (OSError, UnicodeDecodeError) as e: raise DataError(f"{p}: cannot read it as UTF-8 JSON Lines: {e}") from None
+    out = []
+    for i, l in enumerate(lines, 1):
+        if not l.strip(): continue
+        try: out.append(json.loads(l))
+        except json.JSONDecodeError as e: raise DataError(f"{p}: line {i}: not JSON ({e.msg})") from None
+    return out
 
 # %% ../nbs/00_core.ipynb #dea3f609
 def load_state_dict_file(path: str | os.PathLike) -> dict:
