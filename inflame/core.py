@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
 
 # %% auto #0
-__all__ = ['REQUIRED', 'RETIRED', 'RUNTIME_LOADERS', 'PRECISIONS', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError',
-           'TaskConfig', 'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig',
-           'TilesConfig', 'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides',
-           'config_to_dict', 'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json',
-           'write_json', 'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'runtime_loader', 'seed_everything',
-           'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger',
-           'in_notebook', 'with_progress', 'new_run_dir']
+__all__ = ['REQUIRED', 'RETIRED', 'PRECISIONS', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError', 'TaskConfig',
+           'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig', 'TilesConfig',
+           'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict',
+           'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json',
+           'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device',
+           'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger', 'in_notebook', 'with_progress',
+           'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -455,17 +455,6 @@ def load_state_dict_file(path: str | os.PathLike) -> dict:
     if not isinstance(sd, dict) or not sd or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise ConfigError(f"[model] weights = {str(path)!r}: not a state dict (names -> tensors); {expected}")
     return sd
-
-# %% ../nbs/00_core.ipynb #334a6bc8
-RUNTIME_LOADERS: dict = {}   # runtime name -> loader(model_dir, runtime, device); filled by inflame.export
-
-def runtime_loader(runtime: str):
-    "The loader of `runtime` ('torchscript', 'onnxruntime'): importing `inflame.export` registers them."
-    if runtime not in RUNTIME_LOADERS:
-        import importlib.util
-        hint = "import inflame.export first" if importlib.util.find_spec("onnxruntime") or runtime == "torchscript" else "pip install 'inflame[export]', then import inflame.export"
-        raise ConfigError(f"runtime = {runtime!r}: no loader registered ({hint}); runtime = 'torch' runs the eager model")
-    return RUNTIME_LOADERS[runtime]
 
 # %% ../nbs/00_core.ipynb #14ec14f4
 def seed_everything(seed: int = 42, deterministic: bool = False) -> int:

@@ -80,10 +80,6 @@ def load_runtime(model_dir: str | os.PathLike, runtime: str = "onnxruntime", dev
     `tasks.Predictor` of `inflame.tasks.load_model` (a classifier's `ClassifierModel`; a detector's `DetectorModel`, which unpacks as `(detector, meta)`)."""
     return load_model(model_dir, device, check_choice("runtime", runtime, RUNTIMES), trust=True)
 
-# %% ../nbs/04b_export.ipynb #7832bf57
-from .core import RUNTIME_LOADERS
-RUNTIME_LOADERS.update(torchscript=load_runtime, onnxruntime=load_runtime)   # classify/detect `predict(runtime=...)` find them here
-
 # %% ../nbs/04b_export.ipynb #601a73bd
 def check_export(graph: nn.Module, runner: GraphRunner, task: Task | str, inputs: Sequence[Tensor], min_score: float = 0.0) -> dict:
     "Max differences between eager `graph` and exported `runner` on `inputs`, and `ok` against the task's `tolerance` (`Task.compare`)."
