@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, os, uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 import numpy as np
 from .core import DataError, atomic_open, atomic_write, write_json
 from . import formats as F
@@ -15,7 +15,7 @@ from . import formats as F
 # %% auto #0
 __all__ = ['POINT_COLUMNS', 'points_frame', 'read_points_csv', 'write_points_csv', 'read_cvat_points', 'write_cvat_points',
            'read_label_studio_points', 'write_label_studio_points', 'read_points', 'write_points', 'match_points',
-           'point_metrics', 'box_centres', 'pseudo_boxes']
+           'point_metrics', 'box_centres', 'pseudo_boxes', 'points_to_coco']
 
 # %% ../nbs/05e_points.ipynb #7eaa1e12
 POINT_COLUMNS = ["image", "label", "x", "y"]
@@ -209,3 +209,50 @@ def pseudo_boxes(points: "pandas.DataFrame", size_m: float, gsd: float | dict[st
         boxes = [(r.label, max(0.0, r.x - h), max(0.0, r.y - h), min(float(W), r.x + h), min(float(H), r.y + h)) for r in g.itertuples()]
         out.append((name, W, H, [b for b in boxes if b[3] > b[1] and b[4] > b[2]]))
     return F.coco_from_boxes(out, categories or sorted(points["label"].unique()), description=f"pseudo-boxes {size_m} m from points")
+
+# %% ../nbs/05e_points.ipynb #5c1e7a02
+def _image_files(images: Path) -> dict[str, list[Path]]:
+    from inflame.raster import PIL_SUFFIXES
+    out = {}
+    for p in sorted(images.rglob("*")):
+        if p.is_file() and (p.suffix.lower() in PIL_SUFFIXES or p.suffix.lower() in (".tif", ".tiff")): out.setdefault(p.name, []).append(p)
+    return out
+
+def _find_image(name: str, images: Path, files: dict[str, list[Path]]) -> Path:
+    p = images / name
+    if p.is_file(): return p
+    hits = files.get(Path(name).name, [])
+    if len(hits) == 1: return hits[0]
+    if not hits: raise DataError(f"{name}: no such image under {images}")
+    raise DataError(f"{name}: {len(hits)} images of that name under {images} ({', '.join(str(h.relative_to(images)) for h in hits[:3])}): give its path there")
+
+def points_to_coco(points: "pandas.DataFrame | str | os.PathLike", images: str | os.PathLike, size_m: float,
+                   gsd: "float | dict[str, float] | Callable[[Path], float | None]", out: str | os.PathLike | None = None,
+                   categories: Sequence[str] | None = None, empty: bool = False) -> dict:
+    "A COCO dataset for `inflame train` from point labels (a point set or file): boxes `size_m` metres square at each image's GSD (a number, a dict, or a function of the image path such as `survey.image_gsd`); written to `out`."
+    from PIL import Image
+    images = Path(images); pts = read_points(points) if isinstance(points, (str, os.PathLike)) else points
+    if not images.is_dir(): raise DataError(f"{images}: not a folder of images")
+    files = _image_files(images); where, sizes, g, missing = {}, dict(pts.attrs.get("sizes", {})), {}, []
+    names = list(dict.fromkeys(pts["image"].astype(str)))
+    if empty: names += [str(p.relative_to(images)) for ps in files.values() for p in ps if p.name not in {Path(n).name for n in names}]
+    for n in names:
+        p = _find_image(n, images, files); rel = p.relative_to(images).as_posix(); where[n] = rel
+        if not sizes.get(n) or not all(sizes[n]):
+            with Image.open(p) as im: sizes[n] = im.size
+        v = gsd(p) if callable(gsd) else gsd.get(n, gsd.get(rel)) if isinstance(gsd, dict) else gsd
+        if not v or v <= 0: missing.append(rel)
+        g[n] = v
+    if missing: raise DataError(f"no GSD (metres per pixel) for {len(missing)} image(s): {', '.join(missing[:5])} (give gsd=, or images with a georeference or flight metadata)")
+    if not names: raise DataError(f"no points and no images: nothing to write")
+    pts = pts.assign(image=pts["image"].astype(str).map(where))
+    sizes = {where[n]: tuple(sizes[n]) for n in names}
+    coco = pseudo_boxes(pts, size_m, {where[n]: g[n] for n in names}, sizes, categories)
+    have = {im["file_name"] for im in coco["images"]}
+    for n in names:                                     # images without points: negatives, in the order given
+        if where[n] not in have:
+            coco["images"].append({"id": len(coco["images"]) + 1, "file_name": where[n], "width": int(sizes[where[n]][0]), "height": int(sizes[where[n]][1])})
+    coco.setdefault("info", {})["gsd"] = {im["file_name"]: g[n] for n in names for im in coco["images"] if im["file_name"] == where[n]}
+    if out is not None: write_json(out, coco)
+    return coco
+
