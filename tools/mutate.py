@@ -4,6 +4,7 @@
     nice -n 15 .venv/bin/python tools/mutate.py --modules learn tiles geo review export data core serve --per-module 5 --seed 0 --name before
     nice -n 15 .venv/bin/python tools/mutate.py --only-survivors bench/mutation/before.json --name after
     .venv/bin/python tools/mutate.py --modules review --per-module 3 --list        # show the mutants it would plant, run nothing
+    .venv/bin/python tools/mutate.py --modules review --plant 'r["image"])' '0)'    # one bug by hand: must print 'killed'
 
 Mutants (candidate sites found with `ast` in each `#| export` cell of the module's notebook, applied as text edits on the cell
 source so the notebook stays valid JSON and the rest of the cell is untouched):
@@ -226,6 +227,12 @@ _BASE: dict = {}
 def base_copy() -> Path:
     "The committed tree (`git archive HEAD`, HEAD as of this run's first call) unpacked once into WORK/base-<commit>, and WORK/shared -> the repo's ../shared."
     if "path" in _BASE: return _BASE["path"]
+    if _BASE.get("worktree"):                        # --plant: the tracked files as they are in the working tree, uncommitted edits included
+        base = WORK / f"base-worktree-{os.getpid()}"; shutil.rmtree(base, ignore_errors=True); base.mkdir(parents=True)
+        files = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout.decode().split("\0")
+        for f in filter(None, files):
+            if (ROOT / f).is_file(): (base / f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(ROOT / f, base / f)
+        _BASE["path"] = base; _link_shared(); return base
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
     base = WORK / f"base-{head[:10]}"
     if not (base / ".head").is_file() or (base / ".head").read_text() != head:
@@ -233,10 +240,20 @@ def base_copy() -> Path:
         arch = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(base)], input=arch, check=True)
         (base / ".head").write_text(head)
-    link = WORK / "shared"
-    if not link.exists() and (ROOT.parent / "shared").exists(): link.symlink_to(ROOT.parent / "shared")
-    _BASE["path"] = base
+    _BASE["path"] = base; _link_shared()
     return base
+
+def _link_shared():
+    link = WORK / "shared"
+    if not link.is_symlink() and (ROOT.parent / "shared").exists(): link.symlink_to(ROOT.parent / "shared")
+
+def planted(module: str, old: str, new: str) -> Mutant:
+    "A hand-planted mutant: the one occurrence of `old` in the module's `#| export` cells replaced by `new`."
+    nbp = notebook_of(module); nb = json.loads(nbp.read_text())
+    hits = [(c.get("id", ""), cell_text(c)) for c in nb["cells"] if c["cell_type"] == "code" and is_export(cell_text(c)) and old in cell_text(c)]
+    if len(hits) != 1 or hits[0][1].count(old) != 1: raise SystemExit(f"--plant: {old!r} occurs {sum(h[1].count(old) for h in hits)} times in {nbp.name}'s export cells: expected once")
+    cid, src = hits[0]; i = src.index(old)
+    return make_mutant(module, nbp, {cid: src}, Site(cid, "", "planted", i, i + len(old), new), 0, "plant")
 
 def run_cmd(cmd: list, cwd: Path, env: dict, timeout: float, log) -> tuple[str, float]:
     "('ok' | 'fail' | 'timeout', seconds); the whole process group is killed on timeout."
@@ -314,9 +331,17 @@ def main(argv=None):
     ap.add_argument("--timeout-factor", type=float, default=3.0); ap.add_argument("--min-timeout", type=float, default=60.0)
     ap.add_argument("--list", action="store_true", help="print the mutants and exit (runs nothing)")
     ap.add_argument("--keep", action="store_true", help="keep each mutant's copy under /tmp/mut")
+    ap.add_argument("--plant", nargs=2, metavar=("OLD", "NEW"), help="plant one bug by hand: replace the text OLD (once in the export "
+                    "cells of the one --modules module) by NEW and run its notebook on a copy of the WORKING TREE (uncommitted edits included)")
     a = ap.parse_args(argv)
-    commit = base_copy().name.split("-", 1)[1]         # the commit every mutant of this run is planted in
     timeouts: dict = {}
+    if a.plant:
+        if len(a.modules) != 1: raise SystemExit("--plant: name one module with --modules")
+        _BASE["worktree"] = True; m = planted(a.modules[0], *a.plant)
+        try: st, secs, tail = run_one(m, m.module, m.notebook, a.timeout or 900, a.keep)
+        finally: shutil.rmtree(_BASE["path"], ignore_errors=True)
+        print(tail[-1500:] if st == "killed" else "", f"\nplanted {m.kind}: {one_line(m.original)} -> {one_line(m.mutated)}\n{st} in {secs}s", sep="")
+        return 0 if st == "killed" else 1
     if a.only_survivors:
         prev = json.loads(Path(a.only_survivors).read_text())
         ms = [Mutant(**{**m, "status": "pending", "seconds": 0.0, "detail": ""}) for m in prev["mutants"] if m["status"] == "survived"]
@@ -328,6 +353,7 @@ def main(argv=None):
     if a.list:
         for m in ms: print(f"{m.id:18} inflame/{m.module}.py:{m.py_line:<5} {m.func:32} {m.kind:26} {one_line(m.mutated)}")
         return 0
+    commit = base_copy().name.split("-", 1)[1]         # the commit every mutant of this run is planted in
     meta = {"command": " ".join(["python tools/mutate.py", *(argv if argv is not None else sys.argv[1:])]), "commit": commit,
             "seed": a.seed, "per_module": a.per_module, "timeouts": timeouts, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     mods = list(dict.fromkeys(m.module for m in ms))
