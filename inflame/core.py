@@ -65,6 +65,8 @@ class ModelConfig:
     score_threshold: float = 0.05           # detection: minimum score kept at inference
     d2_config: str = ""                     # detectron2: a stock config name (e.g. COCO-Detection/faster_rcnn_R_50_C4_1x.yaml)
     d2_overrides: dict = field(default_factory=dict)  # detectron2: config overrides, KEY = value
+    anchor_sizes: list[int] = field(default_factory=list)      # detection: anchor sizes in pixels; empty: fitted to the training boxes
+    anchor_ratios: list[float] = field(default_factory=list)   # detection: anchor aspect ratios (height/width); empty: fitted to the training boxes
 
 # %% ../nbs/00_core.ipynb #24eedc52
 @dataclass
@@ -73,7 +75,7 @@ class TrainConfig:
     epochs: int = 5
     lr: Union[float, Literal["find"]] = 1e-3  # a learning rate, or "find" to run the LR finder first
     batch_size: int = 16
-    schedule: Literal["one_cycle", "fine_tune"] = "one_cycle"
+    schedule: Literal["auto", "one_cycle", "fine_tune"] = "auto"  # auto: fine_tune from a pretrained start ([model] pretrained or weights), else one_cycle (inflame.learn.schedule_of)
     freeze_epochs: int = 1                  # fine_tune: epochs with the body frozen
     weight_decay: float = 0.01
     precision: Literal["fp32", "bf16", "fp16"] = "fp32"
@@ -125,6 +127,11 @@ class TilesConfig:
     full_image: bool = False                # also run the whole image downscaled and merge ("standard + sliced")
     batch_size: int = 0                     # tiles per batch at prediction; 0 = auto: 1 on a CPU (batching tiles gains nothing there), 8 on a GPU
     bands: list[int] = field(default_factory=list)  # raster bands read as R, G, B (1-based, GDAL order); empty: 1, 2, 3 (or band 1 as grey)
+    source_annotations: str = ""            # `inflame tile`: COCO json of the large images
+    source_images: str = ""                 # `inflame tile`: the folder of the large images
+    images: list[str] = field(default_factory=list)        # `inflame tile`: the source images to tile (file names in the COCO); empty: all
+    valid_images: list[str] = field(default_factory=list)  # `inflame tile`: source images whose tiles go to the validation split
+    test_images: list[str] = field(default_factory=list)   # `inflame tile`: source images whose tiles go to the test split
 
 # %% ../nbs/00_core.ipynb #92316a40
 @dataclass
@@ -252,6 +259,8 @@ def _check_ranges(cfg: Config, source: str):
     if not 0 <= cfg.tiles.overlap < 1: bad("tiles", "overlap", cfg.tiles.overlap, "a number in [0, 1)")
     if cfg.tiles.batch_size < 0: bad("tiles", "batch_size", cfg.tiles.batch_size, "an integer >= 1, or 0 for auto (1 on a CPU, 8 on a GPU)")
     if cfg.tiles.bands and (len(cfg.tiles.bands) not in (1, 3) or min(cfg.tiles.bands) < 1): bad("tiles", "bands", cfg.tiles.bands, "1 or 3 band numbers >= 1 (GDAL numbering)")
+    if any(s < 1 for s in cfg.model.anchor_sizes): bad("model", "anchor_sizes", cfg.model.anchor_sizes, "positive integers (pixels), or [] to fit them to the training boxes")
+    if any(not (0 < r < math.inf) for r in cfg.model.anchor_ratios): bad("model", "anchor_ratios", cfg.model.anchor_ratios, "positive numbers (height/width), or [] to fit them to the training boxes")
     if cfg.scale.devices < 1 or cfg.scale.nodes < 1: bad("scale", "devices", cfg.scale.devices, "devices >= 1 and nodes >= 1")
 
 def _path_like(v: str) -> bool:
@@ -260,7 +269,8 @@ def _path_like(v: str) -> bool:
 
 def check_config_paths(cfg: Config) -> Config:
     "Raise `ConfigError` naming the key and the path when an input path of `cfg` does not exist."
-    for sec, key in [("data", "path"), ("data", "annotations"), ("data", "manifest"), ("model", "weights")]:
+    for sec, key in [("data", "path"), ("data", "annotations"), ("data", "manifest"), ("model", "weights"),
+                     ("tiles", "source_annotations"), ("tiles", "source_images")]:
         p = getattr(getattr(cfg, sec), key)
         if key == "weights" and p and not _path_like(p): continue   # a weights package or torchvision:/timm: name: inflame.weights resolves it
         if p and not Path(p).exists():

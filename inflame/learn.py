@@ -4,7 +4,7 @@
 
 # %% ../nbs/06a_learn.ipynb #866d69b4
 from __future__ import annotations
-import math, os, random, resource, shutil, sys, time
+import dataclasses, math, os, random, resource, shutil, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -16,15 +16,16 @@ import fastai.callback.schedule   # noqa: F401  (Learner.fit_one_cycle, lr_find)
 from fastcore.basics import noop
 from fastcore.foundation import L
 from .core import (Config, ConfigError, DataError, InflameError, atomic_open, atomic_write, config_from_dict,
-                          config_to_dict, get_logger, new_run_dir, save_config, seed_everything, write_json)
+                          config_to_dict, get_logger, load_config, new_run_dir, save_config, seed_everything, write_json)
 from .data import Manifest, verify_manifest
 from .tasks import Task      # the task object `run` trains (its training builders: `check`, `data`, `identity`, `learner`, `finish`)
 from . import dist, track
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'rng_state', 'set_rng_state', 'bare_model', 'save_checkpoint', 'load_checkpoint', 'write_metrics',
-           'plot_losses', 'phases', 'find_lr', 'RunState', 'EpochRecorder', 'Autocast', 'resolve_lr', 'fit_learner',
-           'monitor_of', 'check_resumable', 'verify_cache', 'check_manifest', 'config_with_split', 'folder_mb', 'run',
+__all__ = ['CHECKPOINT_FORMAT', 'AUTO_PRETRAINED', 'RESUME_FREE', 'rng_state', 'set_rng_state', 'bare_model', 'save_checkpoint',
+           'load_checkpoint', 'write_metrics', 'plot_losses', 'schedule_of', 'with_schedule', 'phases', 'RunState',
+           'EpochRecorder', 'Autocast', 'resolve_lr', 'fit_learner', 'monitor_of', 'check_resumable', 'verify_cache',
+           'check_manifest', 'config_with_split', 'resume_changes', 'check_resume_config', 'folder_mb', 'run',
            'RunContext']
 
 # %% ../nbs/06a_learn.ipynb #cd350d6e
@@ -116,27 +117,24 @@ def plot_losses(rows: Sequence[dict], path: str | os.PathLike, metric: str | Non
     return Path(path)
 
 # %% ../nbs/06a_learn.ipynb #4b154d53
+AUTO_PRETRAINED = {"classify": "fine_tune", "detect": "one_cycle"}   # `[train] schedule = "auto"` from a pretrained start, per task kind
+
+def schedule_of(cfg: Config) -> str:
+    "The schedule `cfg` runs: `[train] schedule` as written, or for `\"auto\"` fine_tune from a pretrained start (`[model] pretrained` or `weights`) where the task kind fine-tunes (`AUTO_PRETRAINED`), else one_cycle."
+    if cfg.train.schedule != "auto": return cfg.train.schedule
+    if cfg.model.pretrained or cfg.model.weights: return AUTO_PRETRAINED.get(cfg.task.kind, "fine_tune")
+    return "one_cycle"
+
+def with_schedule(cfg: Config) -> Config:
+    "A copy of `cfg` whose `[train] schedule` is the one it runs (`schedule_of`), as the run records it."
+    return dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, schedule=schedule_of(cfg)))
+
 def phases(cfg: Config, lr: float) -> list[dict]:
-    "The training phases of `cfg.train` at base rate `lr`: name, epochs, rate, whether the body is frozen, fit_one_cycle kwargs."
+    "The training phases of `cfg.train` (its schedule per `schedule_of`) at base rate `lr`: name, epochs, rate, whether the body is frozen, fit_one_cycle kwargs."
     t = cfg.train
-    if t.schedule == "one_cycle": return [dict(name="one_cycle", epochs=t.epochs, lr=lr, freeze=False, kw={})]
+    if schedule_of(cfg) == "one_cycle": return [dict(name="one_cycle", epochs=t.epochs, lr=lr, freeze=False, kw={})]
     return [dict(name="frozen", epochs=t.freeze_epochs, lr=slice(lr), freeze=True, kw=dict(pct_start=0.99)),
             dict(name="unfrozen", epochs=t.epochs, lr=slice(lr / 2 / 100, lr / 2), freeze=False, kw=dict(pct_start=0.3, div=5.0))]
-
-def find_lr(learn: Learner, path: str | os.PathLike | None = None) -> float:
-    "fastai's LR finder (weights restored after); returns the 'valley' suggestion and, with `path`, plots it there."
-    import contextlib
-    with contextlib.redirect_stdout(sys.stderr): s = learn.lr_find(show_plot=False)
-    lr = float(s.valley)
-    if path:
-        import matplotlib; matplotlib.use("Agg", force=False); import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(4.2, 2.8))
-        ax.plot([float(x) for x in learn.recorder.lrs], [float(x) for x in learn.recorder.losses]); ax.set_xscale("log")
-        ax.axvline(lr, color="tab:red", ls="--", label=f"valley {lr:.1e}"); ax.set_xlabel("learning rate"); ax.set_ylabel("loss")
-        ax.legend(fontsize=7); fig.tight_layout()
-        with atomic_open(path, "wb") as f: fig.savefig(f, format="png", dpi=80)
-        plt.close(fig)
-    return lr
 
 # %% ../nbs/06a_learn.ipynb #0ac7e14f
 class RunState:
@@ -236,7 +234,7 @@ def resolve_lr(learn: Learner, cfg: Config, ck: dict | None = None, run_dir: str
     "The run's base learning rate: checkpoint `ck`'s (a resumed run keeps its own), else `[train] lr`; `\"find\"` runs the LR finder (plot in `run_dir`)."
     if ck is not None and "lr" in ck: return ck["lr"]
     if cfg.train.lr != "find": return float(cfg.train.lr)
-    if cfg.train.schedule == "fine_tune": learn.freeze()
+    if schedule_of(cfg) == "fine_tune": learn.freeze()
     plot = Path(run_dir) / "lr_find.png" if run_dir is not None and dist.is_rank0() else None
     lr = dist.broadcast_object(find_lr(learn, plot))
     get_logger().info(f"LR finder suggests {lr:.2e}")
@@ -311,6 +309,24 @@ def config_with_split(cfg: Config, m: Manifest) -> Config:
     d["data"]["valid_pct"], d["data"]["test_pct"] = round(len(m.split("valid")) / n, 4), round(len(m.split("test")) / n, 4)
     return config_from_dict(d, cfg.source)
 
+RESUME_FREE = {"task": {"name"}, "data": {"path", "annotations", "manifest", "bad_images"}, "io": None, "track": None, "scale": None,
+               "tiles": None, "train": {"device", "num_workers", "checkpoint_every", "keep_optimizer"}}  # keys a resume may change (None: the whole section)
+
+def resume_changes(cfg: Config, m: Manifest, run_dir: str | os.PathLike) -> list[str]:
+    "`[section] key old -> new` for each key outside `RESUME_FREE` where `cfg` (its schedule resolved, split as `m`) differs from `run_dir/config.toml`."
+    p = Path(run_dir) / "config.toml"
+    if not p.is_file(): return []
+    old = config_to_dict(with_schedule(load_config(p, check_paths=False)))
+    new = config_to_dict(config_with_split(with_schedule(cfg), m))
+    return [f"[{sec}] {k} {old[sec].get(k)!r} -> {v!r}" for sec, body in new.items() if RESUME_FREE.get(sec, set()) is not None
+            for k, v in body.items() if k not in RESUME_FREE.get(sec, set()) and old[sec].get(k) != v]
+
+def check_resume_config(cfg: Config, m: Manifest, run_dir: str | os.PathLike) -> None:
+    "Refuse to resume `run_dir` with a config that changes what the run trains (lr, batch size, schedule, epochs, ...; see `resume_changes`)."
+    ch = resume_changes(cfg, m, run_dir)
+    if ch: raise ConfigError(f"{cfg.source or '<config>'}: cannot resume {run_dir}: the config changes what the run trains: " + ", ".join(ch)
+                             + f". A resumed run keeps its own settings: resume with {Path(run_dir) / 'config.toml'}, or start a new run.")
+
 # %% ../nbs/06a_learn.ipynb #ea36d6a5
 def _peak_rss_mb() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -330,6 +346,7 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
         ck = load_checkpoint(run_dir / "checkpoints" / "last.pth")
         m, extra = task.data(cfg, run_dir / "manifest.json")
         check_resumable(ck, task.identity(cfg, m, extra), run_dir, cfg)
+        check_resume_config(cfg, m, run_dir)
         return run_dir, m, extra, ck
     m, extra = task.data(cfg)
     if not extra.get("fresh"): check_manifest(m)
@@ -345,6 +362,7 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
 def run(task: Task, cfg: Config, resume: str | os.PathLike | None = None, cbs: Sequence[Callback] | None = None) -> Path:
     "Train `task` on `cfg` (or continue run folder `resume`); returns the run folder. `cbs`: extra fastai callbacks."
     log, t_start, rank0 = get_logger(), time.time(), dist.is_rank0()
+    cfg = with_schedule(cfg)                     # "auto" resolved: the run records the schedule it runs
     seed_everything(cfg.train.seed)
     run_dir, m, extra, ck = _start(task, cfg, resume)
     if ck is not None and ck.get("finished"):
