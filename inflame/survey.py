@@ -17,8 +17,8 @@ __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_t
            'image_gsd', 'gsd_rescale', 'dataset_gsd', 'poses_for', 'frame_detections', 'footprint_frame',
            'group_transects', 'assign_transects', 'ground_area', 'searched_area', 'merge_ground', 'transect_counts',
            'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'audit_table', 'estimate_plot',
-           'survey_estimate', 'read_transect_table', 'study_area_m2', 'cmd_survey_counts', 'add_survey_parser',
-           'cmd_survey_estimate']
+           'survey_estimate', 'read_transect_table', 'study_area_m2', 'model_count_threshold', 'cmd_survey_counts',
+           'add_survey_parser', 'cmd_survey_estimate']
 
 # %% ../nbs/05d_survey.ipynb #42400956
 class FrameError(DataError):
@@ -710,6 +710,19 @@ def _read_records(path: str | os.PathLike) -> list[dict]:
     try: recs = json.loads(text); return recs if isinstance(recs, list) else [recs]
     except json.JSONDecodeError: return read_jsonl(path)
 
+def model_count_threshold(model: "str | os.PathLike | dict | None", default: float = 0.0) -> tuple[float, str]:
+    "`(threshold, where from)`: the score at which to count, the `count_threshold` of a model folder's `model.json` (or of its `meta` dict), else `default`."
+    if model is None: return float(default), "no model given: the default"
+    if isinstance(model, dict): meta, name = model, "the model"
+    else:
+        from inflame.tasks import read_model
+        f = read_model(model); meta, name = f.meta, str(f.dir / "model.json")
+    v = meta.get("count_threshold")
+    if v is None: return float(default), f"{name} has no count_threshold: the default"
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+        raise DataError(f"{name}: count_threshold = {v!r}: expected a number in [0, 1]")
+    return float(v), f"the count_threshold of {name}"
+
 def cmd_survey_counts(args) -> int:
     "Count animals per transect from the predictions of raw survey frames: poses from their metadata, transects from the track (or a layer), areas from the union of footprints, each animal once; writes a counts CSV for `survey estimate`."
     from inflame import geo as G
@@ -719,11 +732,12 @@ def cmd_survey_counts(args) -> int:
           "pitch_tolerance": args.pitch_tolerance}
     poses = poses_for(recs, **kw)
     lines = assign_transects(poses, args.transects, args.transect_field) if args.transects else group_transects(poses, args.max_turn, args.max_gap_s)
-    dets = frame_detections(recs, poses, score_threshold=args.score_threshold)
+    thr, thr_from = (args.score_threshold, "--score-threshold") if args.score_threshold is not None else model_count_threshold(args.model)
+    dets = frame_detections(recs, poses, score_threshold=thr)
     table = transect_counts(dets, poses, lines, iou_threshold=args.iou_threshold)
     with atomic_open(args.out) as f: table.to_csv(f, index=False)
     if args.footprints: G.write_vector_file(footprint_frame(poses, lines), args.footprints, "footprints")
-    print(table.to_string(index=False)); print(f"written: {args.out} ({len(poses)} frames, {len(table)} transects)")
+    print(table.to_string(index=False)); print(f"written: {args.out} ({len(poses)} frames, {len(table)} transects, detections at score >= {thr:g}: {thr_from})")
     return 0
 
 def add_survey_parser(subparsers) -> argparse.ArgumentParser:
@@ -751,7 +765,8 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--max-turn", type=float, default=30.0, metavar="DEG", help="a new flight line where the heading turns more (default 30)")
     c.add_argument("--max-gap-s", type=float, metavar="S", help="a new flight line after a longer gap between frames")
     c.add_argument("--iou-threshold", type=float, default=0.3, help="ground IoU at which detections of neighbouring frames are one animal (default 0.3)")
-    c.add_argument("--score-threshold", type=float, default=0.0, help="ignore detections below this score")
+    c.add_argument("--model", metavar="DIR", help="the model that predicted: count at the count_threshold of its model.json")
+    c.add_argument("--score-threshold", type=float, help="ignore detections below this score (default: the --model's count_threshold, else 0)")
     c.add_argument("--footprints", metavar="FILE", help="also write the frame footprints (with their transect) as a vector file")
     c.set_defaults(func=cmd_survey_counts)
     return sv
