@@ -23,10 +23,10 @@ from . import dist, track
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'AUTO_PRETRAINED', 'RESUME_FREE', 'rng_state', 'set_rng_state', 'bare_model', 'save_checkpoint',
-           'load_checkpoint', 'write_metrics', 'plot_losses', 'schedule_of', 'with_schedule', 'phases', 'RunState',
-           'EpochRecorder', 'Autocast', 'resolve_lr', 'fit_learner', 'monitor_of', 'check_resumable', 'verify_cache',
-           'check_manifest', 'config_with_split', 'resume_changes', 'check_resume_config', 'folder_mb', 'run',
-           'RunContext']
+           'load_checkpoint', 'write_metrics', 'plot_losses', 'schedule_of', 'with_schedule', 'phases', 'find_lr',
+           'RunState', 'EpochRecorder', 'Autocast', 'resolve_lr', 'fit_learner', 'monitor_of', 'check_resumable',
+           'verify_cache', 'check_manifest', 'config_with_split', 'resume_changes', 'check_resume_config', 'folder_mb',
+           'run', 'RunContext']
 
 # %% ../nbs/06a_learn.ipynb #cd350d6e
 def _loader_rng(dl) -> dict | None:
@@ -135,6 +135,21 @@ def phases(cfg: Config, lr: float) -> list[dict]:
     if schedule_of(cfg) == "one_cycle": return [dict(name="one_cycle", epochs=t.epochs, lr=lr, freeze=False, kw={})]
     return [dict(name="frozen", epochs=t.freeze_epochs, lr=slice(lr), freeze=True, kw=dict(pct_start=0.99)),
             dict(name="unfrozen", epochs=t.epochs, lr=slice(lr / 2 / 100, lr / 2), freeze=False, kw=dict(pct_start=0.3, div=5.0))]
+
+def find_lr(learn: Learner, path: str | os.PathLike | None = None) -> float:
+    "fastai's LR finder (weights restored after); returns the 'valley' suggestion and, with `path`, plots it there."
+    import contextlib
+    with contextlib.redirect_stdout(sys.stderr): s = learn.lr_find(show_plot=False)
+    lr = float(s.valley)
+    if path:
+        import matplotlib; matplotlib.use("Agg", force=False); import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(4.2, 2.8))
+        ax.plot([float(x) for x in learn.recorder.lrs], [float(x) for x in learn.recorder.losses]); ax.set_xscale("log")
+        ax.axvline(lr, color="tab:red", ls="--", label=f"valley {lr:.1e}"); ax.set_xlabel("learning rate"); ax.set_ylabel("loss")
+        ax.legend(fontsize=7); fig.tight_layout()
+        with atomic_open(path, "wb") as f: fig.savefig(f, format="png", dpi=80)
+        plt.close(fig)
+    return lr
 
 # %% ../nbs/06a_learn.ipynb #0ac7e14f
 class RunState:
