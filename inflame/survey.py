@@ -18,7 +18,7 @@ __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_t
            'group_transects', 'assign_transects', 'ground_area', 'searched_area', 'merge_ground', 'transect_counts',
            'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'audit_table', 'estimate_plot',
            'survey_estimate', 'read_transect_table', 'study_area_m2', 'model_count_threshold', 'cmd_survey_counts',
-           'add_survey_parser', 'cmd_survey_estimate']
+           'cmd_survey_audit', 'add_survey_parser', 'cmd_survey_estimate']
 
 # %% ../nbs/05d_survey.ipynb #42400956
 class FrameError(DataError):
@@ -740,6 +740,25 @@ def cmd_survey_counts(args) -> int:
     print(table.to_string(index=False)); print(f"written: {args.out} ({len(poses)} frames, {len(table)} transects, detections at score >= {thr:g}: {thr_from})")
     return 0
 
+def _read_corrected(path: str | os.PathLike) -> dict:
+    import json
+    try: d = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable COCO json: {e}") from None
+    if not isinstance(d, dict) or not isinstance(d.get("images"), list) or not isinstance(d.get("annotations"), list):
+        raise DataError(f"{path}: expected a COCO json of the audited frames (images, annotations, categories)")
+    return d
+
+def cmd_survey_audit(args) -> int:
+    "The audit table for `survey estimate --audit`: per audited frame and class, the model's count (at its count threshold) and the reviewer's corrected count."
+    recs = _read_records(args.predictions)
+    thr, thr_from = (args.score_threshold, "--score-threshold") if args.score_threshold is not None else model_count_threshold(args.model)
+    t = audit_table(recs, _read_corrected(args.corrected), thr)
+    with atomic_open(args.out) as f: t.to_csv(f, index=False)
+    s = t.groupby("label")[["predicted", "corrected"]].sum()
+    print(s.assign(factor=(s["corrected"] / s["predicted"].where(s["predicted"] > 0)).round(4)).to_string())
+    print(f"written: {args.out} ({t['frame'].nunique()} audited frames, predicted at score >= {thr:g}: {thr_from})")
+    return 0
+
 def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     "Add `survey estimate` and `survey counts` to an argparse `subparsers` (the `inflame` command's)."
     sv = subparsers.add_parser("survey", help="aerial surveys from raw frames: counts per transect, population estimate (Jolly II)", description=cmd_survey_estimate.__doc__)
@@ -769,6 +788,13 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--score-threshold", type=float, help="ignore detections below this score (default: the --model's count_threshold, else 0)")
     c.add_argument("--footprints", metavar="FILE", help="also write the frame footprints (with their transect) as a vector file")
     c.set_defaults(func=cmd_survey_counts)
+    a = ss.add_parser("audit", help="the audit table (predicted vs corrected counts per audited frame) for survey estimate --audit", description=cmd_survey_audit.__doc__)
+    a.add_argument("predictions", metavar="PREDICTIONS", help="predict output (JSON / JSON Lines) on the survey frames")
+    a.add_argument("--corrected", required=True, metavar="COCO", help="the reviewer's corrected labels of the audited frames, as COCO json")
+    a.add_argument("--out", required=True, metavar="CSV", help="the audit table: frame,label,predicted,corrected")
+    a.add_argument("--model", metavar="DIR", help="the model that predicted: its count_threshold decides what it counted")
+    a.add_argument("--score-threshold", type=float, help="count the model's detections at or above this score (default: the --model's count_threshold, else 0)")
+    a.set_defaults(func=cmd_survey_audit)
     return sv
 
 def cmd_survey_estimate(args) -> int:
