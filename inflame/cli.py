@@ -12,10 +12,10 @@ import inflame
 from .tasks import get_task, resolve_model
 
 # %% auto #0
-__all__ = ['TILE_OPTIONS', 'TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_train', 'task_options',
-           'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export', 'cmd_review',
-           'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter', 'build_parser',
-           'main']
+__all__ = ['TILE_OPTIONS', 'TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_tile', 'cmd_train',
+           'task_options', 'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export',
+           'cmd_review', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter',
+           'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -80,10 +80,110 @@ def format_counts(m: D.Manifest) -> str:
     lines.append(f"{'images':<{w}} " + " ".join(f"{len(m.split(s)):>6}" for s in splits))
     return "\n".join(lines)
 
+# %% ../nbs/09_cli.ipynb #c20tile2
+def _same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    return os.path.normpath(os.path.abspath(a)) == os.path.normpath(os.path.abspath(b))
+
+def _tile_outputs(cfg) -> Path:
+    "The folder `tile_coco` writes into for `cfg`: `[data] annotations`'s; `InflameError` naming the `[data]` keys that do not agree with what it writes there."
+    src, d = cfg.source, cfg.data
+    if not d.annotations: raise InflameError(f"{src}: [data] annotations: give the tiles' COCO json to write, e.g. 'tiles/annotations.json'")
+    out = Path(d.annotations).parent
+    want = {"annotations": out / "annotations.json", "path": out / "images", "manifest": out / "manifest.json"}
+    bad = [k for k, v in want.items() if not getattr(d, k) or not _same_path(getattr(d, k), v)]
+    if bad:
+        raise InflameError(f"{src}: " + "; ".join(f"[data] {k} = {getattr(d, k)!r}" for k in bad) + ": inflame tile writes "
+                           + ", ".join(f"[data] {k} = {want[k].as_posix()!r}" for k in bad) + " (the tiles' folder is that of [data] annotations)")
+    return out
+
+def _tile_request(cfg) -> dict:
+    "The `tile_coco` arguments of `cfg`'s `[tiles]` section (source, images, splits), checked: `InflameError` naming the key."
+    t, src = cfg.tiles, cfg.source
+    if not t.source_annotations: raise InflameError(f"{src}: [tiles] source_annotations: give the COCO json of the large images to tile")
+    for k in ("source_annotations", "source_images"):
+        if getattr(t, k) and not Path(getattr(t, k)).exists():
+            raise InflameError(f"{src}: [tiles] {k} = {getattr(t, k)!r}: no such file or folder (relative to {Path.cwd()})")
+    both = sorted(set(t.valid_images) & set(t.test_images))
+    if both: raise InflameError(f"{src}: [tiles] valid_images and test_images both name {', '.join(both)}")
+    outside = sorted(set(t.valid_images + t.test_images) - set(t.images)) if t.images else []
+    if outside: raise InflameError(f"{src}: [tiles] valid_images/test_images name {', '.join(outside)}, not in [tiles] images")
+    splits = {fn: "valid" for fn in t.valid_images} | {fn: "test" for fn in t.test_images}
+    pcts = (0.0, 0.0) if splits else (cfg.data.valid_pct, cfg.data.test_pct)
+    return dict(coco_json=t.source_annotations, image_root=t.source_images or None, tiles=t, seed=cfg.data.seed, images=list(t.images) or None,
+                splits=splits or None, valid_pct=pcts[0], test_pct=pcts[1])
+
+def _tiles_up_to_date(out: Path, req: dict) -> bool:
+    "Does `out` hold a whole tiling made from the same sources with the same settings (the manifest's params, every tile file, sources not newer)?"
+    from inflame.tiles import _tiling_params
+    mp, ap = out / "manifest.json", out / "annotations.json"
+    if not (mp.is_file() and ap.is_file()): return False
+    try: m = D.read_manifest(mp); coco = json.loads(Path(req["coco_json"]).read_text(encoding="utf-8-sig"))
+    except (InflameError, OSError, ValueError): return False     # tile_coco says what is wrong with the source
+    want = _tiling_params(req["tiles"], req["seed"], True, req["coco_json"], coco, 0, 0, req["images"], req["splits"])
+    keys = [k for k in want if k not in ("tiles", "empty_tiles", "source_images")]
+    if any(m.params.get(k) != want[k] for k in keys) or (m.valid_pct, m.test_pct) != (req["valid_pct"], req["test_pct"]): return False
+    root = Path(m.root); t0 = mp.stat().st_mtime
+    if any(not (root / r["path"]).is_file() or (root / r["path"]).stat().st_size != r["size"] for r in m.rows): return False
+    names = req["images"] or [im.get("file_name", "") for im in coco.get("images", [])]
+    src_root = Path(req["image_root"]) if req["image_root"] else D._guess_image_root(Path(req["coco_json"]), coco.get("images", []))
+    return all((src_root / n).is_file() and (src_root / n).stat().st_mtime <= t0 for n in names)
+
+def _tiles_summary(out: Path) -> str:
+    "One line: tiles (empty ones), boxes and source images of the tiling in `out`, then tiles / boxes per split."
+    m = D.read_manifest(out / "manifest.json"); coco = json.loads((out / "annotations.json").read_text(encoding="utf-8"))
+    per_file = {im["file_name"]: 0 for im in coco["images"]}; ids = {im["id"]: im["file_name"] for im in coco["images"]}
+    for a in coco["annotations"]: per_file[ids[a["image_id"]]] += 1
+    splits = {s: [r["path"] for r in m.split(s)] for s in D.SPLITS if m.split(s)}
+    t = m.params
+    return (f"{len(m.rows)} tiles ({t.get('empty_tiles', 0)} empty), {len(coco['annotations'])} boxes from {t.get('source_images', '?')} source images"
+            + (f" at {coco['info']['gsd']:g} m/px" if coco.get("info", {}).get("gsd") else "") + " -> " + out.as_posix() + "; "
+            + ", ".join(f"{s} {len(f)} tiles / {sum(per_file.get(x, 0) for x in f)} boxes" for s, f in splits.items()))
+
+def cmd_tile(args) -> int:
+    "Make the training tiles of a detection config: `[tiles]` source_annotations/source_images/images/valid_images/test_images and size/overlap/min_visible/empty_share in, the `[data]` annotations/path/manifest out."
+    cfg = load_config(args.config, args.set, check_paths=False)
+    out, req = _tile_outputs(cfg), _tile_request(cfg)
+    if not args.force and _tiles_up_to_date(out, req):
+        print(f"up to date: {_tiles_summary(out)} (--force remakes them)"); return 0
+    old = set()
+    if (out / "manifest.json").is_file():
+        try: old = {r["path"] for r in D.read_manifest(out / "manifest.json").rows}
+        except InflameError: pass
+        (out / "manifest.json").unlink()          # written again last: a tiling cut short leaves no manifest to train from
+    from inflame.tiles import tile_coco
+    tile_coco(out_dir=out, allow_large=args.allow_large, progress=None if sys.stderr.isatty() else False, **req)
+    new = {r["path"] for r in D.read_manifest(out / "manifest.json").rows}
+    for p in sorted(old - new): (out / "images" / p).unlink(missing_ok=True)   # tiles of the earlier tiling only
+    print(_tiles_summary(out)); return 0
+
 # %% ../nbs/09_cli.ipynb #60b8446f
+def _training_images(cfg) -> list[Path]:
+    "The training images of `cfg`: the train split of `[data] manifest`, else the images of `[data] annotations` under `[data] path`."
+    if cfg.data.manifest:
+        m = D.read_manifest(cfg.data.manifest, root=cfg.data.path)
+        return [Path(m.root) / r["path"] for r in m.split("train")]
+    try: coco = json.loads(Path(cfg.data.annotations).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError): return []
+    return [Path(cfg.data.path) / im["file_name"] for im in coco.get("images", []) if isinstance(im, dict) and "file_name" in im]
+
+def _fill_gsd(args) -> None:
+    "Detection: when neither `[data] gsd` nor the COCO json's `info.gsd` gives the training imagery's ground resolution, measure it (`survey.dataset_gsd` of the training images) into `--set data.gsd=...`, saying so in one log line."
+    if args.resume: return                         # a resumed run keeps its own config
+    cfg = load_config(args.config, args.set)
+    if cfg.task.kind != "detect" or cfg.data.gsd: return
+    try: info = json.loads(Path(cfg.data.annotations).read_text(encoding="utf-8-sig")).get("info")
+    except (OSError, ValueError, AttributeError): info = None
+    if isinstance(info, dict) and info.get("gsd"): return   # tile_coco's: detect's training records it
+    from inflame.survey import dataset_gsd
+    g = dataset_gsd(_training_images(cfg))
+    if g:
+        args.set = [*args.set, f"data.gsd={g:.6g}"]
+        get_logger().info(f"[data] gsd = {g:.6g} m/px: measured on the training images (survey.dataset_gsd); set [data] gsd in {args.config} to give it yourself")
+
 def cmd_train(args) -> int:
     "Train the model described by a TOML config; prints the run folder. `--devices N` launches N processes through torchrun."
     from inflame import scale   # one rank, or the launcher of all ranks; the same entry point under any external launcher
+    _fill_gsd(args)
     return scale.run_train(args.config, args.set, args.resume, args.devices, args.nodes, args.node_rank, args.master_addr, args.master_port)
 
 def _options(args, *names) -> dict:
@@ -374,6 +474,17 @@ def _add_split_parser(sub) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_split)
     return s
 
+# %% ../nbs/09_cli.ipynb #c20tile3
+def _add_tile_parser(sub) -> argparse.ArgumentParser:
+    "Add `inflame tile`, its options and the function it runs to the subcommands `sub`."
+    t = sub.add_parser("tile", help="make the training tiles of a detection config ([tiles] in, [data] paths out)", description=cmd_tile.__doc__)
+    t.add_argument("config", help="experiment config (.toml) with [tiles] source_annotations")
+    t.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config value (repeatable)")
+    t.add_argument("--force", action="store_true", help="remake the tiles even when they are up to date")
+    t.add_argument("--allow-large", action="store_true", help="allow source images over PIL's pixel limit (read tile by tile)")
+    t.set_defaults(func=cmd_tile)
+    return t
+
 # %% ../nbs/09_cli.ipynb #0921d4c4
 def _add_train_parser(sub) -> argparse.ArgumentParser:
     "Add `inflame train`, its options and the function it runs to the subcommands `sub`."
@@ -591,7 +702,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "Check and split image datasets, train classifiers and detectors from a TOML config, predict JSON.")
     p.add_argument("--version", action="version", version=f"inflame {inflame.__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=lambda **kw: argparse.ArgumentParser(formatter_class=HelpFormatter, **kw))
-    for add in (_add_check_parser, _add_split_parser, _add_train_parser, _add_predict_parser,
+    for add in (_add_check_parser, _add_split_parser, _add_tile_parser, _add_train_parser, _add_predict_parser,
                 _add_export_parser, _add_review_parser, _add_convert_parser, _add_evaluate_parser,
                 _add_sweep_parser, _add_cloud_parser, _add_serve_parser, _add_runs_parser, _add_weights_parser,
                 _add_survey_parser, _add_demo_parser):

@@ -13,7 +13,8 @@ from .core import ConfigError, DataError, InflameError
 from . import data as D
 
 # %% auto #0
-__all__ = ['GDAL_CACHE_MB', 'PIL_SUFFIXES', 'Raster', 'GeoRaster', 'make_geotiff', 'open_raster']
+__all__ = ['MAX_RATIO', 'GDAL_CACHE_MB', 'PIL_SUFFIXES', 'check_declared', 'Raster', 'GeoRaster', 'make_geotiff', 'raster_gsd',
+           'open_raster']
 
 # %% ../nbs/04d_raster.ipynb #77335a7a
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
@@ -123,6 +124,29 @@ class _Downscaler:
         if self.rest is not None: self._reduce(self.rest); self.rest = None
         return Image.fromarray(np.concatenate(self.out))
 
+# %% ../nbs/04d_raster.ipynb #r4dbomb2
+MAX_RATIO = 10_000   # decoded bytes a header may declare per byte of file (allow_large): past it, a bomb or a file without its data
+
+def _memory_available() -> int | None:
+    "Bytes of memory available to this process now (Linux /proc/meminfo `MemAvailable`, else sysconf), or None when unknown."
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"): return int(line.split()[1]) * 1024
+    except OSError: pass
+    try: return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError): return None
+
+def check_declared(path: str | os.PathLike, width: int, height: int, pixel_bytes: int = 3, whole: bool = False) -> None:
+    "Refuse (`DataError` naming the file and the sizes) an image whose header declares over `MAX_RATIO` times its file size in decoded bytes, or, decoded `whole`, more than half the memory available."
+    p = Path(path); raw = int(width) * int(height) * int(pixel_bytes); size = p.stat().st_size
+    if raw > MAX_RATIO * max(size, 1):
+        raise DataError(f"{p}: its header declares {width}x{height} pixels ({raw / 1e9:.3g} GB decoded) in a file of {size:,} bytes, "
+                        f"over {MAX_RATIO:,}:1: a decompression bomb or a file without its pixel data; refused (even with allow_large)")
+    avail = _memory_available() if whole else None
+    if avail and 2 * raw > avail:
+        raise DataError(f"{p}: {width}x{height} pixels decode whole to {raw / 1e9:.3g} GB, over half the {avail / 1e9:.3g} GB of memory "
+                        "available; convert it to a PNG or a tiled GeoTIFF (read tile by tile)")
+
 # %% ../nbs/04d_raster.ipynb #79448f25
 class Raster:
     "An image opened once for sliced reading: `width`, `height`, `streaming` (banded PNG decoding) and `tiles(boxes)`."
@@ -130,6 +154,7 @@ class Raster:
         self.path = Path(path); self.background = background
         im = D.open_image(self.path, max_pixels=None if allow_large else D.MAX_PIXELS)
         layout = _png_layout(self.path) if im.format == "PNG" else None   # (PIL's getexif() would decode a whole PNG)
+        if allow_large: check_declared(self.path, *im.size, len(im.getbands()), whole=layout is None)
         self.streaming = layout is not None
         self._layout, self._im = layout, None
         if not self.streaming:
@@ -202,6 +227,7 @@ class GeoRaster:
         if not allow_large and self.width * self.height > D.MAX_PIXELS:
             raise DataError(f"{self.path}: {self.width}x{self.height} pixels is over the limit of {D.MAX_PIXELS:,}; use allow_large=True")
         n = self.ds.count; bands = list(bands or ([1, 2, 3] if n >= 3 else [1]))
+        if allow_large: check_declared(self.path, self.width, self.height, n * np.dtype(self.ds.dtypes[0]).itemsize)
         if len(bands) not in (1, 3) or any(not 1 <= b <= n for b in bands):
             raise DataError(f"{self.path}: bands = {bands}: expected 1 or 3 band numbers in 1..{n} (the file has {n} band(s))")
         self.bands, self.crs, self.transform = bands, self.ds.crs, self.ds.transform
@@ -290,6 +316,21 @@ def make_geotiff(path: str | os.PathLike, width: int = 256, height: int = 192, b
         warnings.simplefilter("ignore")      # NotGeoreferencedWarning for crs=None
         with rio.open(path, "w", **prof) as d: d.write(a)
     return path
+
+# %% ../nbs/04d_raster.ipynb #r4dgsd02
+def raster_gsd(path: str | os.PathLike) -> float | None:
+    "Metres per pixel of a raster georeferenced in a projected CRS with a linear unit (from its header); None for plain images, geographic CRSs, unreadable files or without rasterio."
+    try: rio = _rasterio()
+    except InflameError: return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with rio.open(path) as ds: crs, t = ds.crs, ds.transform
+    except Exception: return None
+    if crs is None or t.is_identity or not crs.is_projected: return None
+    try: unit, factor = crs.linear_units_factor          # ('metre', 1.0), ('US survey foot', 0.3048006...)
+    except Exception: return None
+    return float(math.sqrt(abs(t.a * t.e - t.b * t.d)) * factor)
 
 # %% ../nbs/04d_raster.ipynb #17ed1b5d
 PIL_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".bmp", ".gif", ".webp", ".ppm", ".pgm"}   # read by `Raster`; the rest by GDAL
