@@ -761,7 +761,9 @@ def cmd_survey_audit(args) -> int:
 
 def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     "Add `survey estimate` and `survey counts` to an argparse `subparsers` (the `inflame` command's)."
-    sv = subparsers.add_parser("survey", help="aerial surveys from raw frames: counts per transect, population estimate (Jolly II)", description=cmd_survey_estimate.__doc__)
+    sv = subparsers.add_parser("survey", help="aerial surveys from raw frames: counts per transect, population estimate (Jolly II)",
+                               description="Aerial surveys from raw frames: `counts` per transect from the predictions, the `audit` table of a reviewed "
+                                           "sample of frames, and the population `estimate` per class (Jolly's method II, CI, audit correction).")
     ss = sv.add_subparsers(dest="survey_command", required=True, metavar="SURVEY_COMMAND")
     e = ss.add_parser("estimate", help="population estimate, SE and CI per class from counts per transect (Jolly's method II)", description=cmd_survey_estimate.__doc__)
     e.add_argument("--counts", required=True, metavar="CSV", help="counts: transect,area_m2,<class>... or transect,label,count rows (per frame too)")
@@ -785,7 +787,7 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--max-gap-s", type=float, metavar="S", help="a new flight line after a longer gap between frames")
     c.add_argument("--iou-threshold", type=float, default=0.3, help="ground IoU at which detections of neighbouring frames are one animal (default 0.3)")
     c.add_argument("--model", metavar="DIR", help="the model that predicted: count at the count_threshold of its model.json")
-    c.add_argument("--score-threshold", type=float, help="ignore detections below this score (default: the --model's count_threshold, else 0)")
+    c.add_argument("--score-threshold", type=float, metavar="S", help="ignore detections below this score (default: the --model's count_threshold, else 0)")
     c.add_argument("--footprints", metavar="FILE", help="also write the frame footprints (with their transect) as a vector file")
     c.set_defaults(func=cmd_survey_counts)
     a = ss.add_parser("audit", help="the audit table (predicted vs corrected counts per audited frame) for survey estimate --audit", description=cmd_survey_audit.__doc__)
@@ -793,7 +795,7 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     a.add_argument("--corrected", required=True, metavar="COCO", help="the reviewer's corrected labels of the audited frames, as COCO json")
     a.add_argument("--out", required=True, metavar="CSV", help="the audit table: frame,label,predicted,corrected")
     a.add_argument("--model", metavar="DIR", help="the model that predicted: its count_threshold decides what it counted")
-    a.add_argument("--score-threshold", type=float, help="count the model's detections at or above this score (default: the --model's count_threshold, else 0)")
+    a.add_argument("--score-threshold", type=float, metavar="S", help="count the model's detections at or above this score (default: the --model's count_threshold, else 0)")
     a.set_defaults(func=cmd_survey_audit)
     return sv
 
