@@ -171,17 +171,17 @@ def py_line(module: str, nb_name: str, cell_id: str, src: str, cell_line: int, r
     drop = sum(1 for l in src.splitlines()[:cell_line - 1] if l.startswith("#|"))
     return marker + cell_line - drop
 
-def make_mutant(module: str, nbp: Path, cells: dict, s: Site, k: int, label: str) -> Mutant:
+def make_mutant(module: str, nbp: Path, cells: dict, s: Site, k: int, label: str, root: Path = ROOT) -> Mutant:
     src = cells[s.cell_id]; a, b = line_block(src, s.start, s.end)
     mutated = src[:s.start] + s.new + src[s.end:]
     orig_block = src[a:b]; new_block = mutated[a:b + len(mutated) - len(src)]
     line = src.count("\n", 0, s.start) + 1
-    return Mutant(f"{label}-{module}-{k}", module, nbp.name, s.cell_id, s.func, s.kind, line, py_line(module, nbp.name, s.cell_id, src, line),
+    return Mutant(f"{label}-{module}-{k}", module, nbp.name, s.cell_id, s.func, s.kind, line, py_line(module, nbp.name, s.cell_id, src, line, root),
                   orig_block, new_block)
 
-def pick(module: str, n: int, seed: int, label: str) -> list[Mutant]:
-    "N mutants of `module`, spread over its functions, the same ones for the same seed and notebook."
-    nbp = notebook_of(module); nb = json.loads(nbp.read_text())
+def pick(module: str, n: int, seed: int, label: str, root: Path = ROOT) -> list[Mutant]:
+    "N mutants of `module` in the notebooks under `root` (the run's copy of HEAD), spread over its functions, the same ones for the same seed and notebook."
+    nbp = notebook_of(module, root / "nbs"); nb = json.loads(nbp.read_text())
     cells = {c.get("id", ""): cell_text(c) for c in nb["cells"]}
     sites, seen = [], set()
     for s in sites_of(nb):
@@ -196,7 +196,7 @@ def pick(module: str, n: int, seed: int, label: str) -> list[Mutant]:
     while len(chosen) < n and any(by_func.values()):
         for f in funcs:
             if by_func[f] and len(chosen) < n: chosen.append(by_func[f].pop())
-    return [make_mutant(module, nbp, cells, s, k, label) for k, s in enumerate(chosen)]
+    return [make_mutant(module, nbp, cells, s, k, label, root) for k, s in enumerate(chosen)]
 
 # ---------------------------------------------------------------- applying and running
 def apply(nb: dict, m: Mutant) -> dict | None:
@@ -227,9 +227,12 @@ _BASE: dict = {}
 def base_copy() -> Path:
     "The committed tree (`git archive HEAD`, HEAD as of this run's first call) unpacked once into WORK/base-<commit>, and WORK/shared -> the repo's ../shared."
     if "path" in _BASE: return _BASE["path"]
-    if _BASE.get("worktree"):                        # --plant: the tracked files as they are in the working tree, uncommitted edits included
+    if _BASE.get("worktree") is not None:            # --plant/--check: the working tree's tracked files (or HEAD + --overlay files)
         base = WORK / f"base-worktree-{os.getpid()}"; shutil.rmtree(base, ignore_errors=True); base.mkdir(parents=True)
         files = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout.decode().split("\0")
+        if _BASE["worktree"]:
+            arch = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(base)], input=arch, check=True); files = _BASE["worktree"]
         for f in filter(None, files):
             if (ROOT / f).is_file(): (base / f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(ROOT / f, base / f)
         _BASE["path"] = base; _link_shared(); return base
@@ -267,7 +270,7 @@ def run_cmd(cmd: list, cwd: Path, env: dict, timeout: float, log) -> tuple[str, 
     return ("ok" if rc == 0 else "fail"), time.time() - t0
 
 def run_one(m: Mutant | None, module: str, nb_name: str, timeout: float, keep: bool = False, run_id: str = "") -> tuple[str, float, str]:
-    "Run notebook `nb_name` in a fresh copy with mutant `m` applied (None: unmutated): (status, seconds, tail of the log)."
+    "Run notebook `nb_name` in a fresh copy with mutant `m` applied to its own notebook `m.notebook` (None: unmutated): (status, seconds, tail of the log)."
     base = base_copy(); rid = m.id if m else run_id or f"baseline-{module}"
     d = WORK / rid; shutil.rmtree(d, ignore_errors=True)
     shutil.copytree(base, d, symlinks=True)
@@ -275,13 +278,13 @@ def run_one(m: Mutant | None, module: str, nb_name: str, timeout: float, keep: b
     env = {**os.environ, "PYTHONPATH": str(d) + os.pathsep + os.environ.get("PYTHONPATH", ""), "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        nbp = d / "nbs" / nb_name
+        nbp = d / "nbs" / (m.notebook if m else nb_name)
         if m is not None:
             nb = apply(json.loads(nbp.read_text()), m)
             if nb is None: return "invalid", 0.0, "the mutated lines are not in the cell any more, or the change is not valid Python"
             nbp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         with open(logp, "w") as log:
-            st, _ = run_cmd([BIN / "nbdev_export", "--path", f"nbs/{nb_name}"], d, env, 300, log)
+            st, _ = run_cmd([BIN / "nbdev_export", "--path", f"nbs/{nbp.name}"], d, env, 300, log)
             if st != "ok": return "invalid", 0.0, "nbdev_export failed"
             log.write("\n---- nbdev_test\n"); log.flush()
             st, secs = run_cmd([BIN / "nbdev_test", "--path", f"nbs/{nb_name}"], d, env, timeout, log)
@@ -328,17 +331,30 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=1, help="mutants run at a time (default 1)")
     ap.add_argument("--name", help="report name under bench/mutation/ (default: 'mutation', or '<REPORT>-after')")
     ap.add_argument("--timeout", type=float, help="per-mutant timeout in seconds (default: from each notebook's baseline run)")
+    ap.add_argument("--timeouts", nargs="+", default=[], metavar="MODULE=S", help="per-module timeouts (seconds) measured earlier: no baseline run for those")
     ap.add_argument("--timeout-factor", type=float, default=3.0); ap.add_argument("--min-timeout", type=float, default=60.0)
     ap.add_argument("--list", action="store_true", help="print the mutants and exit (runs nothing)")
     ap.add_argument("--keep", action="store_true", help="keep each mutant's copy under /tmp/mut")
+    ap.add_argument("--overlay", nargs="+", metavar="FILE", help="with --plant/--check: HEAD plus these files as they are in the "
+                    "working tree (your own edits, not others' unfinished ones)")
+    ap.add_argument("--run", metavar="MODULE", help="with --plant: run this module's notebook instead (the bug planted in --modules' module)")
+    ap.add_argument("--check", action="store_true", help="run the --modules notebooks unmutated on the copy (see --overlay) and exit")
     ap.add_argument("--plant", nargs=2, metavar=("OLD", "NEW"), help="plant one bug by hand: replace the text OLD (once in the export "
                     "cells of the one --modules module) by NEW and run its notebook on a copy of the WORKING TREE (uncommitted edits included)")
     a = ap.parse_args(argv)
     timeouts: dict = {}
+    if a.check:
+        _BASE["worktree"] = a.overlay or []; bad = 0
+        try:
+            for mod in a.modules:
+                st, secs, tail = run_one(None, mod, notebook_of(mod).name, a.timeout or 900, a.keep, f"check-{mod}-{os.getpid()}")
+                print(tail if st != "passed" else "", f"{mod}: {st} in {secs}s", sep=""); bad += st != "passed"
+        finally: shutil.rmtree(_BASE["path"], ignore_errors=True)
+        return int(bad > 0)
     if a.plant:
         if len(a.modules) != 1: raise SystemExit("--plant: name one module with --modules")
-        _BASE["worktree"] = True; m = planted(a.modules[0], *a.plant)
-        try: st, secs, tail = run_one(m, m.module, m.notebook, a.timeout or 900, a.keep)
+        _BASE["worktree"] = a.overlay or []; m = planted(a.modules[0], *a.plant)
+        try: st, secs, tail = run_one(m, m.module, notebook_of(a.run).name if a.run else m.notebook, a.timeout or 900, a.keep)
         finally: shutil.rmtree(_BASE["path"], ignore_errors=True)
         print(tail[-1500:] if st == "killed" else "", f"\nplanted {m.kind}: {one_line(m.original)} -> {one_line(m.mutated)}\n{st} in {secs}s", sep="")
         return 0 if st == "killed" else 1
@@ -348,7 +364,7 @@ def main(argv=None):
         timeouts = {k: v for k, v in prev.get("timeouts", {}).items()}
         name = a.name or Path(a.only_survivors).stem + "-after"
     else:
-        ms = [m for mod in a.modules for m in pick(mod, a.per_module, a.seed, a.name or "m")]
+        ms = [m for mod in a.modules for m in pick(mod, a.per_module, a.seed, a.name or "m", base_copy())]
         name = a.name or "mutation"
     if a.list:
         for m in ms: print(f"{m.id:18} inflame/{m.module}.py:{m.py_line:<5} {m.func:32} {m.kind:26} {one_line(m.mutated)}")
@@ -357,6 +373,7 @@ def main(argv=None):
     meta = {"command": " ".join(["python tools/mutate.py", *(argv if argv is not None else sys.argv[1:])]), "commit": commit,
             "seed": a.seed, "per_module": a.per_module, "timeouts": timeouts, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     mods = list(dict.fromkeys(m.module for m in ms))
+    for kv in a.timeouts: k, v = kv.split("="); timeouts[k] = float(v)
     for mod in mods:
         if a.timeout: timeouts[mod] = a.timeout
         if mod in timeouts: continue
