@@ -524,7 +524,7 @@ def _model_meta(cfg: Config, m: Manifest, vm: dict, state) -> dict:
     return {"arch": a["name"], "arch_source": a["source"], "head": a["head"], "labels": m.labels,
             "image_size": cfg.data.image_size, "resize": "squish", "background": cfg.data.background,
             "normalize": input_normalisation(cfg),
-            "data_version": m.data_version, "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
+            "data_version": m.data_version, "schedule": _learn.schedule_of(cfg), "epochs": state.info.get("total_epochs"), "valid": {k: vm[k] for k in ("accuracy", "macro_f1")},
             "inflame_version": inflame.__version__, "fastai_version": fastai.__version__, "torch_version": torch.__version__}
 
 # %% ../nbs/02_classify.ipynb #6a4266ba
