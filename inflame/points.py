@@ -252,7 +252,8 @@ def points_to_coco(points: "pandas.DataFrame | str | os.PathLike", images: str |
     for n in names:                                     # images without points: negatives, in the order given
         if where[n] not in have:
             coco["images"].append({"id": len(coco["images"]) + 1, "file_name": where[n], "width": int(sizes[where[n]][0]), "height": int(sizes[where[n]][1])})
-    coco.setdefault("info", {})["gsd"] = {where[n]: g[n] for n in names}
+    info = coco.setdefault("info", {})                  # info.gsd: one number (m/px) as tiles.tile_coco writes it, what detect's training records
+    info["gsd"] = float(np.median([g[n] for n in names])); info["gsd_per_image"] = {where[n]: g[n] for n in names}
     if out is not None: write_json(out, coco)
     return coco
 
