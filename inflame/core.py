@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #adbf2cb8
 from __future__ import annotations
-import builtins, dataclasses, datetime, difflib, functools, io, json, logging, math, os, random, sys, tempfile, time, tomllib, types, typing
+import builtins, dataclasses, datetime, difflib, errno, functools, io, json, logging, math, os, random, sys, tempfile, time, tomllib, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -14,10 +14,10 @@ from typing import Any, Iterable, Literal, Union, get_args, get_origin, get_type
 __all__ = ['REQUIRED', 'RETIRED', 'PRECISIONS', 'ON_RANK0', 'InflameError', 'ConfigError', 'DataError', 'TaskConfig',
            'DataConfig', 'ModelConfig', 'TrainConfig', 'IOConfig', 'TrackConfig', 'ScaleConfig', 'TilesConfig',
            'Config', 'config_from_dict', 'check_config_paths', 'load_config', 'apply_overrides', 'config_to_dict',
-           'dumps_toml', 'save_config', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json', 'write_json',
-           'JsonlWriter', 'read_jsonl', 'load_state_dict_file', 'seed_everything', 'seed_worker', 'get_device',
-           'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger', 'in_notebook', 'with_progress',
-           'new_run_dir']
+           'dumps_toml', 'save_config', 'write_error', 'atomic_open', 'atomic_write', 'to_jsonable', 'dumps_json',
+           'write_json', 'JsonlWriter', 'read_jsonl', 'read_safetensors', 'load_state_dict_file', 'seed_everything',
+           'seed_worker', 'get_device', 'native_cpu_bf16', 'inference_dtype', 'autocast_inference', 'get_logger',
+           'in_notebook', 'with_progress', 'new_run_dir']
 
 # %% ../nbs/00_core.ipynb #97ded9ea
 class InflameError(Exception):
@@ -355,19 +355,55 @@ def save_config(cfg: Config, path: str | os.PathLike) -> Path:
     return atomic_write(path, text)
 
 # %% ../nbs/00_core.ipynb #c5a2562c
+def _umask() -> int:
+    "The process's umask (read from /proc where it can be, so it is never changed, even for a moment)."
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"): return int(line.split()[1], 8)
+    except (OSError, ValueError): pass
+    m = os.umask(0o022); os.umask(m)
+    return m
+
+def _no_space(e: BaseException | None) -> bool:
+    "Is `e`, or an exception it was raised from or while handling (torch wraps a failed write in a RuntimeError), a disk-full error?"
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT): return True
+        e = e.__cause__ or e.__context__
+    return False
+
+_WRITE_ERRORS = {errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EROFS: "read-only file system",
+                 errno.EISDIR: "it is a folder (give a file name)", errno.ENOTDIR: "a part of the path is a file, not a folder"}
+
+def write_error(path: str | os.PathLike, e: BaseException) -> InflameError:
+    "The one-line `InflameError` for a failed write of `path`: disk full (\"no space left on device\"), permission, read-only file system, a folder in the way."
+    if _no_space(e): return InflameError(f"{path}: cannot write it: no space left on device (free some space and run again; an earlier file there is unchanged)")
+    why = _WRITE_ERRORS.get(getattr(e, "errno", None)) or getattr(e, "strerror", None) or str(e)
+    return InflameError(f"{path}: cannot write it: {why}")
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8"):
-    "Open a temporary file next to `path` for writing; it replaces `path` only if the block finishes without error."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Open a temporary file next to `path` for writing; it replaces `path` only if the block finishes without error.
+    The file gets the permissions the user's umask gives a new file (not `mkstemp`'s 0600); a full disk, a read-only or
+    forbidden folder, or a folder at `path` is an `InflameError` naming `path` (`write_error`), and no temporary file stays."""
+    path = Path(path)
+    if path.is_dir(): raise write_error(path, IsADirectoryError(errno.EISDIR, "Is a directory"))
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e: raise write_error(path, e) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try: os.unlink(tmp)
         except FileNotFoundError: pass
+        if _no_space(e): raise write_error(path, e) from None
         raise
 
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
@@ -417,15 +453,20 @@ class JsonlWriter:
                 for line in src.read_text(encoding="utf-8").splitlines():
                     try: old.append(json.loads(line))
                     except json.JSONDecodeError: break          # a line cut by the kill: everything before it is whole
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.f = open(self.partial, "w", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.f = open(self.partial, "w", encoding="utf-8")
+        except OSError as e: raise write_error(self.partial, e) from None
         for r in old: self.write(r)
         self.done = {str(Path(r[key]).resolve()) for r in old if isinstance(r, dict) and r.get(key)}
     def write(self, o: Any):
-        "Write one record as a line (flushed: it survives a crash)."
-        self.f.write(json.dumps(to_jsonable(o), ensure_ascii=False) + "\n"); self.n += 1
+        "Write one record as a line (flushed: it survives a crash); a full disk is an `InflameError` naming the file."
+        try: self.f.write(json.dumps(to_jsonable(o), ensure_ascii=False) + "\n"); self.f.flush()
+        except OSError as e:
+            if self.f is sys.stdout: raise
+            raise write_error(self.partial, e) from None
+        self.n += 1
         self.errors += isinstance(o, dict) and "error" in o
-        self.f.flush()
     def close(self, exc=None):
         "Finish: on success `PATH` appears complete (the partial file renamed); after an error the partial file stays."
         if not self.path or self.f.closed: return
@@ -448,6 +489,16 @@ def read_jsonl(path: str | os.PathLike) -> list:
     return out
 
 # %% ../nbs/00_core.ipynb #dea3f609
+def read_safetensors(path: str | os.PathLike) -> dict:
+    "The tensors of a `.safetensors` file; a missing, truncated or damaged file is a `DataError` naming it, in one line."
+    from safetensors.torch import load_file
+    p = Path(path)
+    if not p.is_file(): raise DataError(f"{p}: no such weights file")
+    try: return load_file(str(p))
+    except Exception as e:
+        msg = (str(e).strip().splitlines() or [""])[0]
+        raise DataError(f"{p}: cannot read it: not a complete safetensors file, truncated or damaged ({type(e).__name__}: {msg})") from None
+
 def load_state_dict_file(path: str | os.PathLike) -> dict:
     "Read a state dict from a `.safetensors` file or a `.pth`/`.pt` file (no unpickling of code); inflame checkpoints give their model."
     import torch
@@ -456,9 +507,9 @@ def load_state_dict_file(path: str | os.PathLike) -> dict:
     expected = "expected a .safetensors file or a .pth/.pt file written by torch.save(model.state_dict())"
     try:
         if p.suffix == ".safetensors":
-            from safetensors.torch import load_file
-            sd = load_file(str(p))
+            sd = read_safetensors(p)
         else: sd = torch.load(p, map_location="cpu", weights_only=True)
+    except DataError as e: raise ConfigError(f"[model] weights = {str(path)!r}: {str(e).split(': ', 1)[-1]}; {expected}") from None
     except Exception as e: raise ConfigError(f"[model] weights = {str(path)!r}: cannot read it ({type(e).__name__}: {e}); {expected}") from None
     for k in ("model", "state_dict"):
         if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]

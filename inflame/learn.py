@@ -255,6 +255,11 @@ def resolve_lr(learn: Learner, cfg: Config, ck: dict | None = None, run_dir: str
     get_logger().info(f"LR finder suggests {lr:.2e}")
     return lr
 
+def _unwrap(e: BaseException) -> None:
+    "Give an `InflameError` raised in a callback its own one-line message back (fastai prefixes `Exception occured in ...:\\n\\t`)."
+    while isinstance(e, InflameError) and e.args and isinstance(e.args[0], str) and e.args[0].startswith("Exception occured in `") and "\n\t" in e.args[0]:
+        e.args = (e.args[0].split("\n\t", 1)[1],)
+
 def fit_learner(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: float | None = None, resume: bool = False,
                 data_version: str = "", extra_cbs: Sequence[Callback] = (), tracker: track.Tracker | None = None,
                 state: RunState | None = None, ck: dict | None = None, unfreeze: bool = True, collect_preds: bool = False,
@@ -288,6 +293,7 @@ def fit_learner(learn: Learner, cfg: Config, run_dir: str | os.PathLike, lr: flo
             offset += n
     except BaseException as e:
         if tracker is not None: tracker.end("FAILED" if isinstance(e, Exception) else "KILLED")
+        _unwrap(e)
         raise
     if own_tracker and tracker is not None: tracker.record.clear()
     learn.run_state = state
