@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 from PIL import Image
-from .core import DataError, atomic_open, atomic_write, dumps_json, write_json
+from .core import DataError, _not_utf8, atomic_open, atomic_write, dumps_json, write_json
 from . import data as D
 
 # %% auto #0
@@ -117,6 +117,11 @@ def write_voc(coco: dict, out: str | os.PathLike) -> Path:
     return out
 
 # %% ../nbs/01a_formats.ipynb #a7217866
+def _read_text(path: Path) -> str:
+    "The text of `path` as UTF-8 (a byte order mark dropped); a `DataError` naming the file when it is not UTF-8."
+    try: return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e: raise DataError(f"{path}: {_not_utf8(e)}") from None
+
 def _find_image(images: Path, stem: str) -> Path | None:
     for ext in sorted(D.IMAGE_EXTS | {".jp2", ".vrt", ".img"}):
         for e in (ext, ext.upper()):
@@ -128,13 +133,13 @@ def read_yolo(src: str | os.PathLike, images: str | os.PathLike, names: Sequence
     src, images = Path(src), Path(images)
     if names is None:
         if not (src / "classes.txt").is_file(): raise DataError(f"{src}: no classes.txt (one class name per line); pass names=[...]")
-        names = [l.strip() for l in (src / "classes.txt").read_text().splitlines() if l.strip()]
+        names = [l.strip() for l in _read_text(src / "classes.txt").splitlines() if l.strip()]
     out = []
     for f in sorted(p for p in src.rglob("*.txt") if p != src / "classes.txt"):   # label folders mirror the image folders
         sub = f.parent.relative_to(src); im = _find_image(images / sub, f.stem)
         if im is None: raise DataError(f"{f}: no image {(sub / f.stem).as_posix()}.* in {images}")
         w, h = _image_size(im); boxes = []
-        for n, line in enumerate(f.read_text().splitlines(), 1):
+        for n, line in enumerate(_read_text(f).splitlines(), 1):
             if not line.strip(): continue
             v = line.split()
             try: c, xc, yc, bw, bh = int(v[0]), *map(float, v[1:5])
@@ -174,11 +179,11 @@ CSV_COLUMNS = ["image_path", "xmin", "ymin", "xmax", "ymax", "label"]
 def read_csv_boxes(src: str | os.PathLike, images: str | os.PathLike | None = None) -> dict:
     "A DeepForest-style CSV (`image_path,xmin,ymin,xmax,ymax,label`, pixels) as COCO; image sizes from the files in `images`."
     src = Path(src); images = Path(images) if images else src.parent
-    with open(src, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-        if not rows: raise DataError(f"{src}: no rows")
-        miss = [c for c in CSV_COLUMNS if c not in rows[0]]
-        if miss: raise DataError(f"{src}: missing column(s) {', '.join(miss)} (expected {','.join(CSV_COLUMNS)})")
+    if not src.is_file(): raise DataError(f"{src}: no such CSV file")
+    rows = list(csv.DictReader(_read_text(src).splitlines()))   # UTF-8, a byte order mark accepted
+    if not rows: raise DataError(f"{src}: no rows")
+    miss = [c for c in CSV_COLUMNS if c not in rows[0]]
+    if miss: raise DataError(f"{src}: missing column(s) {', '.join(miss)} (expected {','.join(CSV_COLUMNS)})")
     per, order = defaultdict(list), []
     for n, r in enumerate(rows, 2):
         fn = r["image_path"]

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 from .core import (ConfigError, DataError, InflameError, TilesConfig, atomic_open, autocast_inference, get_logger,
-                          inference_dtype, write_json)
+                          inference_dtype, with_progress, write_json)
 from . import data as D
-from .raster import _Downscaler, open_raster
+from .raster import _Downscaler, open_raster, raster_gsd
 
 # %% auto #0
 __all__ = ['MIN_TILE', 'MERGES', 'check_tiling', 'tile_starts', 'tile_grid', 'tiles_config', 'seam_iou', 'cut_by_seam',
@@ -533,9 +533,8 @@ def _tile_records(coco: dict, sel: list, as_files: bool) -> tuple[list[dict], li
     return images, annotations
 
 # %% ../nbs/05_tiles.ipynb #5b687b95
-def _write_tiles(images: list[dict], root: Path, out: Path, coco_json, allow_large: bool) -> dict[str, tuple[str, int]]:
-    "Write the tiles `images` (tile records) as PNG files under `out/images`, each source image read once; returns `{file name: (sha256, bytes)}`."
-    files = {}
+def _source_tiles(images: list[dict], root: Path, coco_json, allow_large: bool) -> Iterator[tuple[str, np.ndarray]]:
+    "`(tile file name, HxWx3 array)` of every tile record of `images`, each source image opened once (checked against its COCO size)."
     for src, group in itertools.groupby(images, key=lambda r: r["source_id"]):
         group = sorted(group, key=lambda r: (r["tile"][1], r["tile"][0]))
         r = open_raster(root / group[0]["source_image"], allow_large)   # GeoTIFF/JP2/16-bit through GDAL, as sliced_predict reads them
@@ -543,11 +542,16 @@ def _write_tiles(images: list[dict], root: Path, out: Path, coco_json, allow_lar
             raise DataError(f"{root / group[0]['source_image']}: image is {r.width}x{r.height} but {coco_json} says "
                             f"{group[0]['source_width']}x{group[0]['source_height']}")
         names = {tuple(g["tile"]): g["file_name"] for g in group}
-        for box, arr in r.tiles([tuple(g["tile"]) for g in group]):
-            buf = io.BytesIO(); Image.fromarray(arr).save(buf, format="PNG"); data = buf.getvalue()
-            p = out / "images" / names[box]; p.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_open(p, "wb") as f: f.write(data)
-            files[names[box]] = (hashlib.sha256(data).hexdigest(), len(data))
+        for box, arr in r.tiles([tuple(g["tile"]) for g in group]): yield names[box], arr
+
+def _write_tiles(images: list[dict], root: Path, out: Path, coco_json, allow_large: bool, progress: bool | None = None) -> dict[str, tuple[str, int]]:
+    "Write the tiles `images` (tile records) as PNG files under `out/images` (atomically each, with a progress display); returns `{file name: (sha256, bytes)}`."
+    files = {}
+    for name, arr in with_progress(_source_tiles(images, root, coco_json, allow_large), len(images), "tiles", show=progress):
+        buf = io.BytesIO(); Image.fromarray(arr).save(buf, format="PNG"); data = buf.getvalue()
+        p = out / "images" / name; p.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_open(p, "wb") as f: f.write(data)
+        files[name] = (hashlib.sha256(data).hexdigest(), len(data))
     return files
 
 # %% ../nbs/05_tiles.ipynb #0c0e02c7
@@ -581,23 +585,40 @@ def _tiling_params(tc: TilesConfig, seed: int, as_files: bool, coco_json, coco: 
             "tiles": n_tiles, "empty_tiles": n_empty, "source_images": len(coco["images"]),
             "images": sorted(images) if images is not None else None, "splits": dict(sorted((splits or {}).items())) or None}
 
+def _source_gsd(coco: dict, root: Path) -> float | None:
+    "The ground resolution (m/px) of the source images of `coco`: the median of their `raster_gsd` when every one is georeferenced in a metric CRS, else None."
+    g = [raster_gsd(root / im["file_name"]) for im in coco["images"]]
+    if not g or any(v is None for v in g): return None
+    g = sorted(g); mid = g[len(g) // 2] if len(g) % 2 else (g[len(g) // 2 - 1] + g[len(g) // 2]) / 2
+    if g[-1] > 1.05 * g[0]: get_logger().warning(f"source images from {g[0]:.4g} to {g[-1]:.4g} m/px: the tiles record the median, {mid:.4g} m/px")
+    return round(mid, 6)
+
+def _clean_stray_tmp(out: Path) -> int:
+    "Remove the temporary files (`.NAME.*.tmp`, `atomic_open`'s) a killed run left under `out`; returns how many."
+    n = 0
+    if out.is_dir():
+        for p in out.rglob(".*.tmp"):
+            if p.is_file(): p.unlink(missing_ok=True); n += 1
+    return n
+
 def tile_coco(coco_json: str | os.PathLike, image_root: str | os.PathLike | None = None, out_dir: str | os.PathLike = "tiles",
               tiles: TilesConfig | None = None, seed: int = 42, as_files: bool = True, valid_pct: float = 0.0, test_pct: float = 0.0, allow_large: bool = False,
-              images: Sequence[str] | None = None, splits: dict[str, str] | None = None) -> Path:
-    "Cut the images of a COCO set into overlapping tiles with clipped boxes (`tiles`: size, overlap, min_visible, empty_share); writes `out_dir/annotations.json` (returned) and `manifest.json`."
+              images: Sequence[str] | None = None, splits: dict[str, str] | None = None, progress: bool | None = None) -> Path:
+    "Cut the images of a COCO set into overlapping tiles with clipped boxes (`tiles`: size, overlap, min_visible, empty_share); writes `out_dir/annotations.json` (returned, with `info.gsd` when the sources are georeferenced in metres) and `manifest.json`."
     tc = tiles or TilesConfig(); size, overlap, min_visible, empty_share = tc.size, tc.overlap, tc.min_visible, tc.empty_share
     check_tiling(size, overlap, "size")
     _check_shares(min_visible, empty_share)
     coco = D.read_coco(coco_json, image_root); root = Path(coco["image_root"]); out = Path(out_dir)
-    coco = _select_images(coco, coco_json, images, splits)
+    coco = _select_images(coco, coco_json, images, splits); _clean_stray_tmp(out)
     cand = _tile_candidates(coco, size, overlap, min_visible)
     chosen = _choose_empty(cand, empty_share, seed)
     sel = [x for k, x in enumerate(cand) if x[2] or k in chosen]
     params = _tiling_params(tc, seed, as_files, coco_json, coco, len(sel), len(chosen), images, splits)
     tile_images, annotations = _tile_records(coco, sel, as_files)
-    tiled = {"info": {"description": f"tiles of {coco_json}", "tiling": params}, "images": tile_images, "annotations": annotations,
-             "categories": coco["categories"]}
-    files = _write_tiles(tile_images, root, out, coco_json, allow_large) if as_files else {}
+    gsd = _source_gsd(coco, root)
+    tiled = {"info": {"description": f"tiles of {coco_json}", "tiling": params, **({"gsd": gsd} if gsd else {})}, "images": tile_images,
+             "annotations": annotations, "categories": coco["categories"]}
+    files = _write_tiles(tile_images, root, out, coco_json, allow_large, progress) if as_files else {}
     ann_path = write_json(out / "annotations.json", tiled)
     split = D.split_items(sorted({fn: labels for fn, labels, _ in D.coco_items(coco)}.items()), valid_pct, test_pct, seed) | dict(splits or {})
     if as_files: rows, mroot = _file_rows(tiled, tile_images, files, split), out / "images"
