@@ -540,7 +540,7 @@ def jolly2(counts: Sequence[float], areas: Sequence[float], study_area: float, c
     if (z <= 0).any(): raise DataError(f"sampling unit areas must be > 0 (got {z.min():g})")
     if study_area < z.sum(): raise DataError(f"study area {study_area:g} is smaller than the area searched {z.sum():g}")
     R = y.sum() / z.sum(); Y = study_area * R; N = study_area / z.mean()
-    sy2, sz2, szy = y.var(ddof=1), z.var(ddof=1), np.cov(z, y, ddof=1)[0, 1]
+    sy2, sz2, szy = y.var(ddof=1), z.var(ddof=1), ((y - y.mean()) * (z - z.mean())).sum() / (n - 1)
     var = max(N * (N - n) / n * (sy2 - 2 * R * szy + R * R * sz2), 0.0); se = math.sqrt(var)
     t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
     return {"n": n, "N": N, "counted": float(y.sum()), "searched": float(z.sum()), "study_area": float(study_area),
