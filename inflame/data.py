@@ -15,14 +15,21 @@ from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 from .core import DataError, atomic_write, dumps_json, get_logger, with_progress
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'SPLITS', 'COLUMNS', 'SHAPES', 'is_image_file', 'list_images', 'to_rgb', 'open_image',
-           'load_image', 'ImageCheck', 'check_image', 'check_images', 'format_check_report', 'folder_items',
-           'read_coco', 'coco_counts', 'coco_items', 'split_items', 'file_sha256', 'Manifest', 'make_manifest',
-           'read_manifest', 'verify_manifest', 'make_shapes', 'shapes_dataset']
+__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'MIN_IMAGE_SIDE', 'SPLITS', 'COLUMNS', 'SHAPES', 'size_problem', 'is_image_file',
+           'list_images', 'to_rgb', 'open_image', 'load_image', 'ImageCheck', 'check_image', 'check_images',
+           'format_check_report', 'folder_items', 'read_coco', 'coco_counts', 'coco_items', 'split_items',
+           'file_sha256', 'Manifest', 'make_manifest', 'read_manifest', 'verify_manifest', 'make_shapes',
+           'shapes_dataset']
 
 # %% ../nbs/01_data.ipynb #cdd7eca6
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".jfif"}
 MAX_PIXELS = 89_478_485  # PIL's default limit (about 0.25 GB for 24-bit pixels)
+MIN_IMAGE_SIDE = 2       # px: a narrower or lower image is unusable everywhere (check, training, every task's predict)
+
+def size_problem(width: int, height: int) -> str | None:
+    "Why a `width` x `height` image is too small to use (`None` when it is not): the one rule `check`, training and prediction share."
+    if min(width, height) >= MIN_IMAGE_SIDE: return None
+    return f"too small ({width}x{height} px; an image needs at least {MIN_IMAGE_SIDE} px on each side)"
 
 def is_image_file(p: str | os.PathLike) -> bool:
     "True when `p` has an image file extension."
@@ -87,8 +94,10 @@ def open_image(path: str | os.PathLike, max_pixels: int | None = MAX_PIXELS) -> 
     return im
 
 def load_image(path: str | os.PathLike, background: str = "white", max_pixels: int | None = MAX_PIXELS) -> Image.Image:
-    "Decode `path` into an upright RGB image (EXIF orientation applied, mode converted with `to_rgb`)."
+    "Decode `path` into an upright RGB image (EXIF orientation applied, mode converted with `to_rgb`); a file `size_problem` refuses is a `DataError`."
     im = open_image(path, max_pixels)
+    why = size_problem(im.width, im.height)
+    if why: raise DataError(f"{path}: {why}")
     try:
         im.load()
         if im.getexif().get(274, 1) != 1: im = ImageOps.exif_transpose(im)   # only when rotated: the copy drops TIFF tags (GDAL_NODATA)
@@ -120,8 +129,7 @@ def check_image(path: str | os.PathLike, max_pixels: int | None = MAX_PIXELS) ->
         if im.mode != "RGB":
             r.notes.append(f"mode {im.mode}" + (" with transparency" if "transparency" in im.info else "") + " converted to RGB")
         if getattr(im, "n_frames", 1) > 1: r.notes.append(f"{im.n_frames} frames: the first is used")
-        rgb = load_image(path, max_pixels=max_pixels)
-        if rgb.width < 2 or rgb.height < 2: r.ok, r.reason = False, f"too small ({rgb.width}x{rgb.height})"
+        load_image(path, max_pixels=max_pixels)      # too small (`size_problem`) or undecodable: a DataError
     except DataError as e: r.ok, r.reason = False, str(e).split(": ", 1)[-1]
     except Exception as e: r.ok, r.reason = False, f"cannot decode: {type(e).__name__}: {e}"
     return r
@@ -444,6 +452,13 @@ def make_manifest(root: str | os.PathLike, task: str = "classify", annotations: 
     return m, bad
 
 # %% ../nbs/01_data.ipynb #932a1c0a
+def _read_text(path: Path) -> str:
+    "The text of a UTF-8 file (a byte order mark is dropped); otherwise a `DataError` naming the file and the first bad byte."
+    try: return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+    except OSError as e: raise DataError(f"{path}: cannot read it: {e.strerror or e}") from None
+
 def read_manifest(path: str | os.PathLike, root: str | os.PathLike | None = None, task: str | None = None) -> Manifest:
     "Read a manifest written by `Manifest.save` (a CSV manifest needs `root`, the data folder)."
     path = Path(path)
@@ -451,13 +466,13 @@ def read_manifest(path: str | os.PathLike, root: str | os.PathLike | None = None
     if path.suffix.lower() == ".csv":
         if root is None: raise DataError(f"{path}: a CSV manifest needs the data folder (root) it is relative to")
         rows = []
-        for i, r in enumerate(csv.DictReader(path.read_text(encoding="utf-8").splitlines())):
+        for i, r in enumerate(csv.DictReader(_read_text(path).splitlines())):
             missing = [c for c in COLUMNS[:5] if c not in r]
             if missing: raise DataError(f"{path}: row {i+1}: missing column(s) {missing}; expected {COLUMNS}")
             rows.append({"path": r["path"], "sha256": r["sha256"], "size": int(r["size"]),
                          "labels": [l for l in r["labels"].split(";") if l], "split": r["split"], "ann": r.get("ann", "")})
         return Manifest(str(root), task or ("detect" if any(r["ann"] for r in rows) else "classify"), rows)
-    try: d = json.loads(path.read_text(encoding="utf-8"))
+    try: d = json.loads(_read_text(path))
     except json.JSONDecodeError as e: raise DataError(f"{path}: not valid JSON: {e}") from None
     if d.get("format") != "inflame-manifest/1": raise DataError(f"{path}: not an inflame manifest (format {d.get('format')!r})")
     m = Manifest(str(root or d["root"]), d["task"], d["rows"], d["seed"], d["valid_pct"], d["test_pct"], d.get("annotations", ""), d.get("params", {}))

@@ -8,7 +8,7 @@ import importlib, json, os, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
-from .core import Config, ConfigError, DataError, InflameError, get_device, with_progress
+from .core import Config, ConfigError, DataError, InflameError, get_device, read_safetensors, with_progress
 
 # %% auto #0
 __all__ = ['TASK_MODULES', 'WEIGHTS', 'RUNTIMES', 'FORMATS', 'FILES', 'RUNTIME_FORMATS', 'MIN_SIDE', 'LIGHT_FILE_PREDICTORS',
@@ -239,12 +239,18 @@ class GraphRunner:
     def __init__(self, path: str | os.PathLike, fmt: str, device: str = "auto", numpy: bool = False):
         self.path, self.fmt, self.numpy = Path(path), check_choice("format", fmt, FORMATS), numpy
         if not self.path.is_file(): raise InflameError(f"{self.path}: exported model file not found (run inflame export first)")
-        if fmt == "onnx":
-            self.session = ort_session(path, device); self.providers = self.session.get_providers()
-            self.device = "cpu" if numpy else get_device("cpu")
-        else:
-            import torch
-            self.device = get_device(device); self.module = torch.jit.load(str(path), map_location=self.device).eval(); self.providers = []
+        try:
+            if fmt == "onnx":
+                self.session = ort_session(path, device); self.providers = self.session.get_providers()
+                self.device = "cpu" if numpy else get_device("cpu")
+            else:
+                import torch
+                self.device = get_device(device); self.module = torch.jit.load(str(path), map_location=self.device).eval(); self.providers = []
+        except InflameError: raise
+        except Exception as e:            # a truncated or damaged file: ONNX Runtime's / TorchScript's own error is long and multi-line
+            msg = (str(e).strip().splitlines() or [""])[0][:200]
+            raise InflameError(f"{self.path}: cannot load it: not a valid {'ONNX' if fmt == 'onnx' else 'TorchScript'} file, truncated or damaged "
+                               f"({type(e).__name__}: {msg}); export it again with `inflame export {self.path.parent} --format {fmt}`") from None
     def __call__(self, x) -> tuple:
         if self.fmt == "onnx":
             import numpy as np
@@ -403,8 +409,7 @@ def load_classifier(folder: ModelFolder, device: str = "auto", network=None) -> 
     w = folder.weights_file()
     model = (network or classifier_network)(meta)
     if model is None: return None
-    from safetensors.torch import load_file
-    try: model.load_state_dict(load_file(str(w)))
+    try: model.load_state_dict(read_safetensors(w))      # a truncated file: a DataError naming it
     except RuntimeError as e: raise InflameError(f"{w}: does not fit {meta['arch']} with {len(meta['labels'])} classes: {str(e).splitlines()[0]}") from None
     dev = get_device(device or "auto")
     return ClassifierModel(model.eval().to(dev), meta, dev, folder=folder)
@@ -423,6 +428,9 @@ def input_problem(width: int, height: int, model_or_sizes=None) -> str | None:
     if t is not None and hasattr(t, "min_size"): mn, mx = int(t.min_size[-1]), int(t.max_size)
     elif isinstance(model_or_sizes, (tuple, list)): mn, mx = model_or_sizes
     else: mn, mx = 800, 1333
+    from inflame.data import size_problem
+    why = size_problem(width, height)                  # 1x1: unusable for every task (the rule `inflame check` applies)
+    if why: return why
     w2, h2 = resized_size(width, height, mn, mx)
     if min(w2, h2) >= MIN_SIDE: return None
     return (f"{width}x{height} px is too thin for the detector: its resize (min_size {mn}, max_size {mx}) makes it "
