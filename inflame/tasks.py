@@ -15,8 +15,8 @@ __all__ = ['TASK_MODULES', 'WEIGHTS', 'RUNTIMES', 'FORMATS', 'FILES', 'RUNTIME_F
            'LIGHT_PREDICTORS', 'check_choice', 'task_module', 'get_task', 'train', 'ModelFolder', 'read_model',
            'resolve_model', 'load_model', 'Predictor', 'Task', 'ort_session', 'GraphRunner', 'preprocess_array',
            'largest', 'ImageClassifier', 'OnnxClassifier', 'small_cnn', 'classifier_network', 'ClassifierModel',
-           'load_classifier', 'resized_size', 'input_problem', 'detections', 'detection_record', 'OnnxDetector',
-           'predict']
+           'load_classifier', 'default_score_threshold', 'resized_size', 'input_problem', 'detections',
+           'detection_record', 'OnnxDetector', 'predict']
 
 # %% ../nbs/04c_tasks.ipynb #f31650fe
 TASK_MODULES = {"classify": "inflame.classify", "detect": "inflame.detect"}
@@ -417,6 +417,11 @@ def load_classifier(folder: ModelFolder, device: str = "auto", network=None) -> 
 # %% ../nbs/04c_tasks.ipynb #da121083
 MIN_SIDE = 8   # the shortest side (px) an image may have after the detector's own resize
 
+def default_score_threshold(meta: dict) -> float:
+    "A detector's score threshold when the user gives none: `count_threshold` (chosen on the validation split) when `model.json` has one, else its `score_threshold` (0.05)."
+    ct = meta.get("count_threshold")
+    return float(ct if ct is not None else meta.get("score_threshold", 0.05))
+
 def resized_size(width: int, height: int, min_size: int = 800, max_size: int = 1333) -> tuple[float, float]:
     "The size torchvision's `GeneralizedRCNNTransform` resizes a `width` x `height` image to."
     s = min(min_size / max(min(width, height), 1e-9), max_size / max(width, height, 1e-9))
@@ -459,7 +464,7 @@ class OnnxDetector(Predictor):
         self.folder, self.runtime, self.device, self.test_branches = folder, "onnxruntime", "cpu", info.get("test_branches")
         self.meta = {**folder.meta, "model_dir": str(folder.dir), "runtime": "onnxruntime"}
         self.model = GraphRunner(folder.dir / info["file"], "onnx", device, numpy=True)
-        self.score_threshold = float(self.meta.get("score_threshold", 0.05))
+        self.score_threshold = default_score_threshold(self.meta)
     def problem(self, width: int, height: int) -> str | None:
         "Why the image is too thin for the detector's resize (`input_problem`), else None."
         return input_problem(width, height, (int(self.meta["min_size"]), int(self.meta["max_size"])))
