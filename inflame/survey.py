@@ -18,7 +18,7 @@ __all__ = ['CAMERAS', 'ESTIMATE_COLUMNS', 'FrameError', 'Camera', 'read_camera_t
            'group_transects', 'assign_transects', 'ground_area', 'searched_area', 'merge_ground', 'transect_counts',
            'write_frame_detections', 'jolly2', 'correction_factor', 'apply_correction', 'audit_table', 'estimate_plot',
            'survey_estimate', 'read_transect_table', 'study_area_m2', 'model_count_threshold', 'cmd_survey_counts',
-           'cmd_survey_audit', 'add_survey_parser', 'cmd_survey_estimate']
+           'read_corrected', 'cmd_survey_audit', 'add_survey_parser', 'cmd_survey_estimate']
 
 # %% ../nbs/05d_survey.ipynb #42400956
 class FrameError(DataError):
@@ -740,19 +740,48 @@ def cmd_survey_counts(args) -> int:
     print(table.to_string(index=False)); print(f"written: {args.out} ({len(poses)} frames, {len(table)} transects, detections at score >= {thr:g}: {thr_from})")
     return 0
 
-def _read_corrected(path: str | os.PathLike) -> dict:
-    import json
-    try: d = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable COCO json: {e}") from None
-    if not isinstance(d, dict) or not isinstance(d.get("images"), list) or not isinstance(d.get("annotations"), list):
-        raise DataError(f"{path}: expected a COCO json of the audited frames (images, annotations, categories)")
-    return d
+def _counts_coco(per: dict[str, "Counter"], src: str) -> dict:
+    labels = sorted({l for c in per.values() for l in c}); cid = {l: i + 1 for i, l in enumerate(labels)}
+    return {"info": {"description": f"animal counts of {src}"}, "categories": [{"id": i, "name": l} for l, i in cid.items()],
+            "images": [{"id": k + 1, "file_name": n} for k, n in enumerate(per)],
+            "annotations": [{"id": 0, "image_id": k + 1, "category_id": cid[l]} for k, c in enumerate(per.values()) for l, m in c.items() for _ in range(m)]}
+
+def read_corrected(path: str | os.PathLike) -> dict:
+    "The reviewer's labels of audited frames as COCO (for `audit_table`): a COCO json as it is; a CVAT 1.1 XML or Label Studio JSON export counted (a box, polygon or ellipse is one animal, and so is each point)."
+    import json, xml.etree.ElementTree as ET
+    from collections import Counter
+    path = Path(path); per = {}
+    if path.suffix.lower() == ".xml":
+        try: root = ET.parse(path).getroot()
+        except (ET.ParseError, OSError) as e: raise DataError(f"{path}: not readable XML: {e}") from None
+        if root.tag != "annotations": raise DataError(f"{path}: expected <annotations> (CVAT for images 1.1), got <{root.tag}>")
+        for im in root.findall("image"):
+            c = per.setdefault(Path(im.get("name", "")).name, Counter())
+            for el in im:
+                if el.tag in ("box", "polygon", "ellipse"): c[el.get("label", "")] += 1
+                elif el.tag == "points": c[el.get("label", "")] += len([p for p in (el.get("points") or "").split(";") if p.strip()])
+        return _counts_coco(per, path)
+    try: d = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable JSON file: {e}") from None
+    if isinstance(d, dict) and isinstance(d.get("images"), list) and isinstance(d.get("annotations"), list): return d
+    if not isinstance(d, list): raise DataError(f"{path}: expected a COCO json or a Label Studio JSON export (a list of tasks) of the audited frames")
+    kinds = ("rectanglelabels", "keypointlabels", "polygonlabels", "ellipselabels")
+    for t, task in enumerate(d):
+        url = (task.get("data") or {}).get("image") if isinstance(task, dict) else None
+        if not url: raise DataError(f"{path}: task {t} has no data.image")
+        anns = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+        if not anns: continue                                 # not reviewed
+        c = per.setdefault(Path(str(url).split("?d=")[-1]).name, Counter())
+        for r in anns[-1].get("result") or []:
+            if isinstance(r, dict) and r.get("type") in kinds:
+                lab = (r.get("value") or {}).get(r["type"]) or [""]; c[lab if isinstance(lab, str) else lab[0]] += 1
+    return _counts_coco(per, path)
 
 def cmd_survey_audit(args) -> int:
     "The audit table for `survey estimate --audit`: per audited frame and class, the model's count (at its count threshold) and the reviewer's corrected count."
     recs = _read_records(args.predictions)
     thr, thr_from = (args.score_threshold, "--score-threshold") if args.score_threshold is not None else model_count_threshold(args.model)
-    t = audit_table(recs, _read_corrected(args.corrected), thr)
+    t = audit_table(recs, read_corrected(args.corrected), thr)
     with atomic_open(args.out) as f: t.to_csv(f, index=False)
     s = t.groupby("label")[["predicted", "corrected"]].sum()
     print(s.assign(factor=(s["corrected"] / s["predicted"].where(s["predicted"] > 0)).round(4)).to_string())
@@ -792,7 +821,7 @@ def add_survey_parser(subparsers) -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_survey_counts)
     a = ss.add_parser("audit", help="the audit table (predicted vs corrected counts per audited frame) for survey estimate --audit", description=cmd_survey_audit.__doc__)
     a.add_argument("predictions", metavar="PREDICTIONS", help="predict output (JSON / JSON Lines) on the survey frames")
-    a.add_argument("--corrected", required=True, metavar="COCO", help="the reviewer's corrected labels of the audited frames, as COCO json")
+    a.add_argument("--corrected", required=True, metavar="FILE", help="the reviewer's labels of the audited frames: CVAT 1.1 XML, Label Studio JSON or COCO json")
     a.add_argument("--out", required=True, metavar="CSV", help="the audit table: frame,label,predicted,corrected")
     a.add_argument("--model", metavar="DIR", help="the model that predicted: its count_threshold decides what it counted")
     a.add_argument("--score-threshold", type=float, metavar="S", help="count the model's detections at or above this score (default: the --model's count_threshold, else 0)")
