@@ -330,7 +330,7 @@ def config_with_split(cfg: Config, m: Manifest) -> Config:
     d["data"]["valid_pct"], d["data"]["test_pct"] = round(len(m.split("valid")) / n, 4), round(len(m.split("test")) / n, 4)
     return config_from_dict(d, cfg.source)
 
-RESUME_FREE = {"task": {"name"}, "data": {"path", "annotations", "manifest", "bad_images"}, "io": None, "track": None, "scale": None,
+RESUME_FREE = {"task": {"name"}, "data": {"path", "annotations", "manifest", "bad_images", "gsd"}, "io": None, "track": None, "scale": None,
                "tiles": None, "train": {"device", "num_workers", "checkpoint_every", "keep_optimizer"}}  # keys a resume may change (None: the whole section)
 
 def resume_changes(cfg: Config, m: Manifest, run_dir: str | os.PathLike) -> list[str]:
@@ -367,7 +367,6 @@ def _start(task: Task, cfg: Config, resume) -> tuple:
         ck = load_checkpoint(run_dir / "checkpoints" / "last.pth")
         m, extra = task.data(cfg, run_dir / "manifest.json")
         check_resumable(ck, task.identity(cfg, m, extra), run_dir, cfg)
-        check_resume_config(cfg, m, run_dir)
         return run_dir, m, extra, ck
     m, extra = task.data(cfg)
     if not extra.get("fresh"): check_manifest(m)
@@ -388,6 +387,7 @@ def run(task: Task, cfg: Config, resume: str | os.PathLike | None = None, cbs: S
     run_dir, m, extra, ck = _start(task, cfg, resume)
     if ck is not None and ck.get("finished"):
         log.info(f"{run_dir}: already finished ({ck['epoch']} epochs); nothing to do"); return run_dir
+    if ck is not None: check_resume_config(cfg, m, run_dir)      # before anything is written
     if rank0:
         save_config(config_with_split(cfg, m), run_dir / "config.toml"); atomic_write(run_dir / "data_version.txt", m.data_version + "\n")
     learn = task.learner(cfg, m, extra, run_dir)
