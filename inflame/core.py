@@ -450,7 +450,9 @@ class JsonlWriter:
         if resume:
             src = self.partial if self.partial.is_file() else self.path if self.path.is_file() else None
             if src is not None:
-                for line in src.read_text(encoding="utf-8").splitlines():
+                try: text = src.read_text(encoding="utf-8")
+                except UnicodeDecodeError as e: raise DataError(f"{src}: {_not_utf8(e)} (it is not JSON Lines written by inflame: move it away to start afresh)") from None
+                for line in text.splitlines():
                     try: old.append(json.loads(line))
                     except json.JSONDecodeError: break          # a line cut by the kill: everything before it is whole
         try:

@@ -76,7 +76,13 @@ class ModelFolder:
         "The description `inflame export` wrote for format `fmt` (`export_<fmt>.json`); an error saying how to make it when missing."
         f = self.dir / f"export_{check_choice('format', fmt, FORMATS)}.json"
         if not f.is_file(): raise InflameError(f"{self.dir}: no {FILES[fmt]} export ({f.name} missing); run `inflame export {self.dir} --format {fmt}` first")
-        return json.loads(f.read_text(encoding="utf-8"))
+        return _read_json(f)
+
+def _read_json(path: Path):
+    "A model folder's JSON file; not UTF-8 or not JSON (a damaged folder): an `InflameError` naming it."
+    try: return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as e: raise InflameError(f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); a damaged model folder?") from None
+    except json.JSONDecodeError as e: raise InflameError(f"{path}: not valid JSON: {e}") from None
 
 def read_model(path: str | os.PathLike) -> ModelFolder:
     "The model folder of `path`: a model folder (with `model.json`), a run folder (with `model/model.json`), a file in a model folder, or a fastai `.pkl`."
@@ -86,8 +92,7 @@ def read_model(path: str | os.PathLike) -> ModelFolder:
     for d in ([p.parent] if p.is_file() else [p, p / "model"]):
         mj = d / "model.json"
         if mj.is_file():
-            try: meta = json.loads(mj.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as e: raise InflameError(f"{mj}: not valid JSON: {e}") from None
+            meta = _read_json(mj)
             if not isinstance(meta, dict) or meta.get("task") not in TASK_MODULES:
                 raise InflameError(f"{mj}: 'task' must be one of {list(TASK_MODULES)}, got {meta.get('task') if isinstance(meta, dict) else meta!r}")
             return ModelFolder(d, meta, pkl)
