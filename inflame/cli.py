@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #76d5295b
 from __future__ import annotations
-import argparse, json, os, sys, time
+import argparse, errno, glob, json, os, sys, time
 from pathlib import Path
 from .core import PRECISIONS, InflameError, DataError, load_config, dumps_json, get_logger
 from . import data as D
@@ -15,7 +15,7 @@ from .tasks import get_task, resolve_model
 __all__ = ['TILE_OPTIONS', 'TASK_OPTIONS', 'MIN_TILE', 'cmd_check', 'cmd_split', 'format_counts', 'cmd_tile', 'cmd_train',
            'task_options', 'cmd_predict', 'cmd_sweep', 'cmd_cloud', 'cmd_serve', 'cmd_evaluate', 'cmd_export',
            'cmd_review', 'cmd_convert', 'cmd_predict_geo', 'cmd_runs', 'run_demo', 'cmd_demo', 'HelpFormatter',
-           'build_parser', 'main']
+           'build_parser', 'os_error_line', 'main']
 
 # %% ../nbs/09_cli.ipynb #697e513c
 def cmd_check(args) -> int:
@@ -25,7 +25,7 @@ def cmd_check(args) -> int:
         coco = D.read_coco(p, args.images)
         root = Path(coco["image_root"]); paths = [root / im["file_name"] for im in coco["images"]]
         print(f"{p}: valid COCO, {len(coco['images'])} images; boxes per class: "
-              + ", ".join(f"{k} {v['boxes']}" for k, v in D.coco_counts(coco).items()))
+              + ", ".join(f"{k} {v['boxes']}" for k, v in D.coco_counts(coco).items()), file=sys.stderr if args.json else sys.stdout)   # --json: stdout is JSON Lines only
     else: root, paths = p, D.list_images(p)
     if not paths: raise DataError(f"{p}: no image files found (extensions: {', '.join(sorted(D.IMAGE_EXTS))})")
     checks = D.check_images(paths, args.workers, progress=not args.json and sys.stderr.isatty(),
@@ -217,13 +217,35 @@ def _check_tile(args) -> None:
         raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
 
 # %% ../nbs/09_cli.ipynb #e17ea4ae
+def _check_outputs(args, sources: list, opts: tuple[str, ...] = ("out", "counts_csv", "geo")) -> None:
+    "Refuse, before anything runs, an output option naming one of the inputs (it would be overwritten), an existing folder, or a file in a folder this user cannot write."
+    srcs = [Path(s).resolve() for s in sources]
+    for opt in opts:
+        v = getattr(args, opt, None)
+        if not v: continue
+        p, flag = Path(v).resolve(), "--" + opt.replace("_", "-")
+        if p.is_dir(): raise InflameError(f"{flag} {v}: is a folder; give a file name")
+        for s in srcs:
+            if p == s or (s.is_dir() and p.is_file() and p.is_relative_to(s) and p.suffix.lower() in D.IMAGE_EXTS):
+                raise InflameError(f"{flag} {v}: is one of the inputs ({s}); writing there would destroy it: give another file")
+        parent = p.parent
+        while not parent.exists() and parent != parent.parent: parent = parent.parent   # missing folders are created
+        if not os.access(parent, os.W_OK): raise InflameError(f"{flag} {v}: cannot write into {parent} (permission denied)")
+
+def _clean_stray(*paths) -> None:
+    "Remove the temporary files (`.NAME.*.tmp`) a killed atomic write of each of `paths` left next to it."
+    for v in paths:
+        if not v: continue
+        p = Path(v)
+        for t in p.parent.glob(f".{glob.escape(p.name)}.*.tmp"): t.unlink(missing_ok=True)
+
 def _predict_setup(args) -> tuple:
     "Check the arguments of `predict`; returns the model folder, its model.json, the sources and the prediction options."
     mdir, meta = resolve_model(args.model)
     sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
     missing = [s for s in sources if not Path(s).exists()]
     if missing: raise InflameError(f"{missing[0]}: no such image or folder")
-    _check_tile(args)
+    _check_outputs(args, sources); _check_tile(args); _clean_stray(args.out, getattr(args, "counts_csv", None))
     if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision", "runtime")
@@ -317,7 +339,11 @@ def cmd_evaluate(args) -> int:
         if Path(args.data).suffix.lower() != ".json": raise InflameError(f"{args.data}: --tile evaluation takes a COCO json (convert other formats with `inflame convert`)")
         from inflame import geo
         if args.zones: geo.read_zones(args.zones, getattr(args, "zone_width", None))   # a bad zone layer fails before predicting
-        res = geo.evaluate_survey(mdir, args.data, args.images, args.count_threshold, args.zones, args.out, zone_width=getattr(args, "zone_width", None),
+        ct = args.count_threshold
+        if ct is None:                 # the model's count_threshold (chosen on the validation split), else 0.5
+            from inflame.survey import model_count_threshold
+            ct = model_count_threshold(meta, 0.5)[0]
+        res = geo.evaluate_survey(mdir, args.data, args.images, ct, args.zones, args.out, zone_width=getattr(args, "zone_width", None),
                                   **_options(args, "tile", "overlap", "batch_size", "device", "precision"))
         print(dumps_json(res), end=""); return 0
     for k in ("tile", "overlap"): opts.pop(k, None)
@@ -351,9 +377,18 @@ def cmd_review(args) -> int:
 def cmd_convert(args) -> int:
     "Convert annotations between COCO, Pascal VOC, YOLO, DeepForest CSV and map-coordinate vector files; prints a JSON summary."
     from inflame import geo
+    _check_crs(args.to_crs); _clean_stray(args.dst)
     print(dumps_json(geo.convert(args.src, args.dst, args.src_format, args.dst_format, args.images, args.to_crs))); return 0
 
 # %% ../nbs/09_cli.ipynb #4d14557b
+def _check_crs(value: str | None, flag: str = "--to-crs") -> None:
+    "Refuse a CRS pyproj cannot read before anything runs (it used to fail after the whole prediction)."
+    if not value: return
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+    try: CRS.from_user_input(value)
+    except CRSError: raise InflameError(f"{flag} {value}: not a coordinate reference system pyproj knows (e.g. EPSG:4326, EPSG:32617)") from None
+
 def cmd_predict_geo(args) -> int:
     "`predict`, and with `--geo FILE` the detections (read back from `--out`) as a vector file in map coordinates, plus counts per zone."
     if not getattr(args, "geo", None):
@@ -362,6 +397,7 @@ def cmd_predict_geo(args) -> int:
         return cmd_predict(args)
     if not args.out: raise InflameError("--geo FILE: needs --out FILE.jsonl too (the records it converts)")
     from inflame import geo
+    _check_crs(args.to_crs)
     if args.zones: geo.read_zones(args.zones, args.zone_width)   # a bad zone layer fails before predicting
     rc = cmd_predict(args)
     from inflame.core import read_jsonl
@@ -593,7 +629,7 @@ def _add_evaluate_parser(sub) -> argparse.ArgumentParser:
     ev.add_argument("--tile", type=int, help="detect, on a COCO json: survey evaluation by sliced prediction (COCO AP, count MAE/RMSE/bias, box P/R at IoU 0.4)")
     ev.add_argument("--overlap", type=float, help="detect, with --tile: tile overlap share (default: the model's [tiles] overlap)")
     ev.add_argument("--images", metavar="DIR", help="with --tile: image folder of the COCO json (default: the json's image root)")
-    ev.add_argument("--count-threshold", type=float, default=0.5, help="with --tile: boxes scoring at least this are counted")
+    ev.add_argument("--count-threshold", type=float, help="with --tile: boxes scoring at least this are counted (default: the model's count_threshold, chosen on the validation split, else 0.5)")
     ev.add_argument("--zones", metavar="FILE", help="with --tile: vector file of zones/transects (georeferenced images): count errors per zone too")
     ev.add_argument("--zone-width", type=float, metavar="M", help="with --zones: strip width in metres of transect lines (or a `width` field in the layer)")
     ev.set_defaults(func=cmd_evaluate)
@@ -681,7 +717,7 @@ def _add_weights_parser(sub) -> argparse.ArgumentParser:
     return add_weights_parser(sub)
 
 def _add_survey_parser(sub) -> argparse.ArgumentParser:
-    "Add `inflame survey counts|estimate` (inflame.survey.add_survey_parser: counts per transect from raw frames, Jolly II estimate)."
+    "Add `inflame survey counts|audit|estimate` (inflame.survey.add_survey_parser: counts per transect from raw frames, the audit table, Jolly II estimate)."
     from inflame.survey import add_survey_parser
     return add_survey_parser(sub)
 
@@ -710,6 +746,31 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/09_cli.ipynb #160db7e5
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))   # disk full, quota exceeded
+
+def _written_path(tb) -> str | None:
+    "The file a failed write was writing: a `path` (else `tmp`, `out`, `dst`) local of the innermost frame of traceback `tb` that has one."
+    frames = []
+    while tb is not None: frames.append(tb.tb_frame); tb = tb.tb_next
+    for fr in reversed(frames):
+        for k in ("path", "tmp", "out", "dst"):
+            v = fr.f_locals.get(k)
+            if isinstance(v, (str, os.PathLike)) and str(v): return str(v)
+    return None
+
+def os_error_line(e: BaseException) -> str | None:
+    "One line for an operating-system error anywhere in `e`'s chain: disk full names the file being written; one with a file name says file and reason; None for other errors."
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError):
+            if e.errno in _FULL:
+                where = e.filename or _written_path(e.__traceback__)
+                return "no space left on device" + (f" writing {where}" if where else "") + ": free some space and run it again"
+            if e.filename: return f"{e.filename}: {e.strerror or e}"
+        e = e.__cause__ or e.__context__
+    return None
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `inflame` command; returns the exit status."
     p = build_parser(); args = p.parse_args(argv)
@@ -719,3 +780,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inflame {args.command}: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:
         print(f"inflame {args.command}: interrupted", file=sys.stderr); return 130
+    except Exception as e:              # disk full, a read-only folder, a folder where a file goes: one line, not a traceback
+        line = os_error_line(e)
+        if line is None: raise
+        print(f"inflame {args.command}: error: {line}", file=sys.stderr); return 2
