@@ -211,6 +211,9 @@ def utm_crs(lon: float, lat: float) -> str:
 def _native_size(fr: Frame, cam: Camera | None) -> tuple[tuple[int, int] | None, str]:
     if fr.optical_center: return (int(round(2 * fr.optical_center[0])), int(round(2 * fr.optical_center[1]))), "the calibrated optical centre (DJI XMP)"
     if cam and cam.width and (fr.width, fr.height) in ((cam.width, cam.height), (cam.height, cam.width)): return (fr.width, fr.height), "the camera table"
+    if cam and cam.width and max(fr.width, fr.height) < max(cam.width, cam.height) and min(fr.width, fr.height) <= min(cam.width, cam.height):
+        # smaller than the camera's frame: an editor rewrites EXIF's size with the image's, so EXIF cannot say what was captured
+        return ((max(cam.width, cam.height), min(cam.width, cam.height)) if fr.width >= fr.height else (min(cam.width, cam.height), max(cam.width, cam.height))), "the camera table"
     if fr.exif_size: return fr.exif_size, "EXIF ExifImageWidth/Height"
     if cam and cam.width: return (cam.width, cam.height), "the camera table"
     return None, ""
@@ -254,6 +257,10 @@ def _edit(fr: Frame, native, native_src: str, resized: bool, crop_box) -> tuple[
     if same_aspect:
         raise FrameError(f"{what}, same aspect ratio: resized or cropped after capture? Give resized=True (the whole frame scaled) "
                          "or crop_box=(x0, y0, x1, y1) in native pixels; nothing is assumed")
+    if native_src == "the camera table":          # the table holds the full-sensor frame: another aspect may be another mode, maybe resized
+        raise FrameError(f"{what}, another aspect ratio: cropped after capture, or shot in another aspect mode of the camera (and maybe "
+                         "resized)? Give crop_box=(x0, y0, x1, y1) in native pixels, or a camera table row with this mode's native size "
+                         "and sensor size; nothing is assumed")
     return "cropped", 1.0, None, [f"{what}: cropped after capture (the aspect ratio changed); the GSD holds, "
                                   "the footprint needs crop_box=(x0, y0, x1, y1), the crop's place in the native frame"]
 
