@@ -19,7 +19,7 @@ from .detect import DetectorGraph, ExportedDetector, compare_detections, merge_c
 
 # %% auto #0
 __all__ = ['OPSET', 'TOLERANCES', 'read_model', 'exportable', 'check_images', 'write_graph', 'load_runtime', 'check_export',
-           'eager_graph', 'export', 'use_runtime']
+           'eager_graph', 'stray_temps', 'export', 'use_runtime']
 
 # %% ../nbs/04b_export.ipynb #5b7591b9
 OPSET = 17        # legacy (TorchScript-based) ONNX exporter; torchvision's detection ops need >= 11
@@ -93,6 +93,16 @@ def eager_graph(d: Path, meta: dict, device: str = "cpu", half: bool = False) ->
     g = g.to(get_device(device)).eval()
     return (g.half() if half else g), thr
 
+# %% ../nbs/04b_export.ipynb #a7c1e2f0
+def stray_temps(folder: str | os.PathLike, fmt: str, remove: bool = False) -> list[Path]:
+    """The temporary files an export to `fmt` killed mid-write leaves in `folder` (`.model.onnx.<random>.tmp` and the like,
+    from `core.atomic_write`); removed with `remove=True` (`export` does so first: one export into a folder at a time)."""
+    names = (FILES[fmt], f"export_{fmt}.json", "model.json")
+    found = sorted(p for n in names for p in Path(folder).glob(f".{n}.*.tmp") if p.is_file())
+    if remove:
+        for p in found: p.unlink(missing_ok=True)
+    return found
+
 # %% ../nbs/04b_export.ipynb #13d2fbcc
 def export(model_dir: str | os.PathLike, format: str = "torchscript", dynamic: bool = False, half: bool = False,
            out: str | os.PathLike | None = None, images: Sequence | None = None, device: str = "cpu", strict: bool = False) -> dict:
@@ -100,7 +110,7 @@ def export(model_dir: str | os.PathLike, format: str = "torchscript", dynamic: b
     next to model.json), check it against eager PyTorch on `images` and write `export_<format>.json`; returns that description.
     `dynamic`: ONNX detectors take any image size (else the size of the first check image); classifiers always take any batch size."""
     d, meta = resolve_model(model_dir); exportable(meta, format, half, device)
-    o = Path(out) if out is not None else d; o.mkdir(parents=True, exist_ok=True)
+    o = Path(out) if out is not None else d; o.mkdir(parents=True, exist_ok=True); stray_temps(o, format, remove=True)
     t0 = time.time(); task = get_task(meta["task"])
     graph, thr = eager_graph(d, meta, device, half)
     ims, src = check_images(meta, images)

@@ -32,7 +32,8 @@ class ServedModel:
         self.model_dir, self.task, self.trust, self.precision, self.runtime = p.folder.dir, p.folder.kind, trust, precision, runtime
         self.meta, self.device, self.background, self.labels = p.meta, p.device, p.background, p.labels
         self.sliceable, self.cpu_max_batch = p.sliceable, p.cpu_max_batch   # the task's: large images go tile by tile; a good CPU batch
-        self.score_threshold = float(self.meta.get("score_threshold", 0.05))
+        ct = self.meta.get("count_threshold")       # a detector's count threshold (chosen on its validation split), else its score_threshold
+        self.score_threshold = float(ct if ct is not None else self.meta.get("score_threshold", 0.05))
         self.tiles = tiles_config(p.folder.dir, self.meta)
 
     @property
