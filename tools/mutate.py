@@ -136,10 +136,13 @@ class _Finder(ast.NodeVisitor):
         if node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None):
             s, e = self.span(node); self.add("return X -> return None", s, e, "return None")
         self.generic_visit(node)
-    def visit_Call(self, node):                      # skip cosmetic knobs: round()'s digits, exist_ok=, indent=, force=...
+    def visit_Call(self, node):                      # skip cosmetic knobs: round()'s digits, exist_ok=, indent=, force=..., reshape's -1
         self.visit(node.func)
+        shape = isinstance(node.func, ast.Attribute) and node.func.attr in ("reshape", "view")
         for i, v in enumerate(node.args):
-            if not (i == 1 and isinstance(node.func, ast.Name) and node.func.id == "round"): self.visit(v)
+            if i == 1 and isinstance(node.func, ast.Name) and node.func.id == "round": continue
+            if shape and isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.USub): continue   # reshape(-2, 4) is reshape(-1, 4)
+            self.visit(v)
         for k in node.keywords:
             if k.arg not in SKIP_KW: self.visit(k.value)
     def visit_arg(self, node): pass                  # annotations: not behaviour
