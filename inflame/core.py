@@ -551,10 +551,12 @@ def get_device(device: str = "auto"):
 PRECISIONS = ("fp32", "bf16", "fp16", "auto")
 
 @functools.cache
-def native_cpu_bf16() -> bool:
-    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16 in /proc/cpuinfo); elsewhere bf16 is emulated and slow."
-    try: flags = Path("/proc/cpuinfo").read_text().split()
-    except OSError: return False
+def native_cpu_bf16(cpuinfo: str | None = None) -> bool:
+    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16 in /proc/cpuinfo, or in the text `cpuinfo`); elsewhere bf16 is emulated and slow."
+    if cpuinfo is None:
+        try: cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError: return False
+    flags = cpuinfo.split()
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 # %% ../nbs/00_core.ipynb #c2d79b91
