@@ -446,6 +446,7 @@ class JsonlWriter:
         self.n, self.errors, self.key, self.done = 0, 0, key, set()
         if not self.path: self.f = sys.stdout; return
         self.partial = self.path.with_name(self.path.name + ".partial")
+        if self.path.is_dir(): raise write_error(self.path, IsADirectoryError(errno.EISDIR, "Is a directory"))
         old = []
         if resume:
             src = self.partial if self.partial.is_file() else self.path if self.path.is_file() else None
