@@ -217,14 +217,16 @@ def _check_tile(args) -> None:
         raise InflameError(f"--tile {args.tile}: expected a tile side of at least {MIN_TILE} pixels (leave --tile out to predict whole images)")
 
 # %% ../nbs/09_cli.ipynb #e17ea4ae
-def _check_outputs(args, sources: list, opts: tuple[str, ...] = ("out", "counts_csv", "geo")) -> None:
-    "Refuse, before anything runs, an output option naming one of the inputs (it would be overwritten), an existing folder, or a file in a folder this user cannot write."
+def _check_outputs(args, sources: list, opts: tuple[str, ...] = ("out", "counts_csv", "geo"), model: Path | None = None) -> None:
+    "Refuse, before anything runs, an output option naming one of the inputs (it would be overwritten: an image, a file of the `model` folder), an existing folder, or a file in a folder this user cannot write."
     srcs = [Path(s).resolve() for s in sources]
+    own = {p.resolve() for p in (Path(model).glob("*") if model else []) if p.name == "model.json" or p.name.startswith(("model.", "weights.", "export_"))}   # what loading the model reads
     for opt in opts:
         v = getattr(args, opt, None)
         if not v: continue
         p, flag = Path(v).resolve(), "--" + opt.replace("_", "-")
         if p.is_dir(): raise InflameError(f"{flag} {v}: is a folder; give a file name")
+        if p in own: raise InflameError(f"{flag} {v}: is a file of the model {model}; writing there would destroy it: give another file")
         for s in srcs:
             if p == s or (s.is_dir() and p.is_file() and p.is_relative_to(s) and p.suffix.lower() in D.IMAGE_EXTS):
                 raise InflameError(f"{flag} {v}: is one of the inputs ({s}); writing there would destroy it: give another file")
@@ -245,7 +247,7 @@ def _predict_setup(args) -> tuple:
     sources = list(args.source) if isinstance(args.source, (list, tuple)) else [args.source]
     missing = [s for s in sources if not Path(s).exists()]
     if missing: raise InflameError(f"{missing[0]}: no such image or folder")
-    _check_outputs(args, sources); _check_tile(args); _clean_stray(args.out, getattr(args, "counts_csv", None))
+    _check_outputs(args, sources, model=mdir); _check_tile(args); _clean_stray(args.out, getattr(args, "counts_csv", None))
     if getattr(args, "skip_done", False) and not args.out: raise InflameError("--skip-done: needs --out FILE (the records to continue)")
     opts = _options(args, "top_k", "score_threshold", "batch_size", "device", "tile", "overlap", "merge", "full_image", "allow_large",
                     "counts_csv", "overview", "precision", "runtime")
