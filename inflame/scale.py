@@ -380,9 +380,10 @@ def sweep_rows(results: Sequence[Mapping], params: Sequence[Param], metric: str,
 # %% ../nbs/07_scale.ipynb #a332b637
 def _sweep_setup(config: str | os.PathLike, overrides: Sequence[str], out: str | os.PathLike | None) -> tuple:
     "`(cfg, base, epochs, sweep_dir)`: the config with absolute paths, its dict, a trial's epochs and the sweep folder (made)."
+    from inflame.learn import schedule_of          # the schedule the trial runs (`[train] schedule = "auto"` resolved)
     cfg = absolute_paths(load_config(config, overrides=list(overrides)))
     base = config_to_dict(cfg); base["task"]["name"] = cfg.task.name
-    epochs = cfg.train.epochs + (cfg.train.freeze_epochs if cfg.train.schedule == "fine_tune" else 0)
+    epochs = cfg.train.epochs + (cfg.train.freeze_epochs if schedule_of(cfg) == "fine_tune" else 0)
     sweep_dir = Path(out).resolve() if out else new_run_dir(cfg.io.training_output, f"{cfg.task.name}-sweep")
     sweep_dir.mkdir(parents=True, exist_ok=True)
     if cfg.track.enabled:   # create the store and experiment once, so concurrent trials do not race to
