@@ -8,7 +8,7 @@ from pathlib import Path
 
 # The layer order, lowest first (modules of one layer may not import each other). New modules are added here.
 LAYERS = [["core", "docs"], ["dist"], ["data"], ["formats", "weights"], ["tasks"], ["track"], ["learn"], ["trident"], ["d2"],
-          ["classify", "detect"], ["export"], ["raster"], ["tiles"], ["geo"], ["review"], ["points", "survey"], ["scale", "serve"],
+          ["classify", "detect"], ["export"], ["raster"], ["tiles"], ["geo"], ["review"], ["points"], ["survey"], ["scale", "serve"],
           ["cli"], ["__main__"]]
 
 def package_imports(pkg_dir: str | os.PathLike) -> dict[str, set[str]]:
