@@ -50,8 +50,10 @@ def to_cvat_xml(records: Sequence[dict], path: str | os.PathLike, labels: Sequen
             ET.SubElement(b, "attribute", name="score").text = f"{d['score']:.4f}"
     ET.indent(a); return atomic_write(path, '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(a, encoding="unicode") + "\n")
 
-def read_cvat_xml(path: str | os.PathLike) -> dict:
-    "A CVAT for images 1.1 XML export as COCO (boxes; the task's label order from `<meta>` when present)."
+def read_cvat_xml(path: str | os.PathLike, points: str = "refuse") -> dict:
+    """A CVAT for images 1.1 XML export as COCO (boxes; the task's label order from `<meta>` when present). Other shapes are
+    refused, naming the image; `points="ignore"` skips `<points>` (point labels are read by `inflame.points`)."""
+    if points not in ("refuse", "ignore"): raise DataError(f"points = {points!r}: expected 'refuse' or 'ignore'")
     path = Path(path)
     try: root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as e: raise DataError(f"{path}: not readable XML: {e}") from None
@@ -62,7 +64,7 @@ def read_cvat_xml(path: str | os.PathLike) -> dict:
         name = im.get("name")
         if not name: raise DataError(f"{path}: <image id={im.get('id')!r}> has no name")
         for k in ("polygon", "points", "polyline", "mask", "ellipse"):
-            if im.find(k) is not None: raise DataError(f"{path}: image {name!r} has a <{k}>: only boxes are imported (export boxes from CVAT)")
+            if im.find(k) is not None and not (k == "points" and points == "ignore"): raise DataError(f"{path}: image {name!r} has a <{k}>: only boxes are imported (export boxes from CVAT)")
         boxes = []
         for j, b in enumerate(im.findall("box"), 1):
             try: x0, y0, x1, y1 = (float(b.get(k)) for k in ("xtl", "ytl", "xbr", "ybr"))
@@ -96,13 +98,15 @@ def to_label_studio(records: Sequence[dict], path: str | os.PathLike, image_url:
     return write_json(path, tasks)
 
 # %% ../nbs/05b_review.ipynb #1ab9ed4c
-def read_label_studio(path: str | os.PathLike, use_predictions: bool = False) -> dict:
-    "A Label Studio JSON export (tasks with `annotations`, or `predictions` when `use_predictions`) as COCO; sizes from each region."
+def read_label_studio(path: str | os.PathLike, use_predictions: bool = False, need_size: bool = True) -> dict:
+    """A Label Studio JSON export (tasks with `annotations`, or `predictions` when `use_predictions`) as COCO; sizes from each region
+    (else `data.width`/`height`). A reviewed task with no regions and no size is an error, or with `need_size=False` an image
+    whose width and height are None (a frame the reviewer found empty: Label Studio exports carry no image size)."""
     path = Path(path)
     try: tasks = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e: raise DataError(f"{path}: not a Label Studio JSON export: {e}") from None
     if not isinstance(tasks, list): raise DataError(f"{path}: expected a JSON list of tasks")
-    out = []
+    out, unsized = [], []
     for t, task in enumerate(tasks):
         if not isinstance(task, dict) or not isinstance(task.get("data", {}), dict): raise DataError(f"{path}: task {t}: expected an object with a data object")
         url = (task.get("data") or {}).get("image")
@@ -130,11 +134,15 @@ def read_label_studio(path: str | os.PathLike, use_predictions: bool = False) ->
                     raise DataError(f"{path}: task {t} ({name}) result {j}: {k} = {n!r}: expected a number")
             if not W or not H: raise DataError(f"{path}: task {t} ({name}) result {j}: no original_width/original_height")
             boxes.append((lab, round(x * W / 100, 3), round(y * H / 100, 3), round((x + w) * W / 100, 3), round((y + h) * H / 100, 3)))
-        if not W or not H: raise DataError(f"{path}: task {t} ({name}): no image size (no regions, and no data.width/height)")
+        if not W or not H:
+            if need_size: raise DataError(f"{path}: task {t} ({name}): no image size (no regions, and no data.width/height)")
+            unsized.append(len(out)); out.append((name, 0, 0, boxes)); continue
         if isinstance(W, bool) or isinstance(H, bool) or not isinstance(W, (int, float)) or not isinstance(H, (int, float)):
             raise DataError(f"{path}: task {t} ({name}): width = {W!r}, height = {H!r}: expected numbers (pixels)")
         out.append((name, int(W), int(H), boxes))
-    return F.coco_from_boxes(out, None, f"Label Studio export {path}")
+    coco = F.coco_from_boxes(out, None, f"Label Studio export {path}")
+    for i in unsized: coco["images"][i].update(width=None, height=None)
+    return coco
 
 # %% ../nbs/05b_review.ipynb #463b0692
 def box_changes(old: Sequence, new: Sequence, match_iou: float = 0.3, move_px: float = 1.0) -> dict:
