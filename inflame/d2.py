@@ -122,7 +122,7 @@ def _inflame_c4(c, arch: str):
     c.MODEL.RPN.IN_FEATURES = ["res4"]
     c.MODEL.RPN.CONV_DIMS = [spec.get("rpn_width", -1)]
     c.MODEL.RPN.PRE_NMS_TOPK_TRAIN, c.MODEL.RPN.POST_NMS_TOPK_TRAIN = (1000, 100) if tiny else (12000, 500 if trident else 2000)
-    c.MODEL.RPN.PRE_NMS_TOPK_TEST, c.MODEL.RPN.POST_NMS_TOPK_TEST = (500, 100) if tiny else (6000, 1000)
+    c.MODEL.RPN.PRE_NMS_TOPK_TEST, c.MODEL.RPN.POST_NMS_TOPK_TEST = (1000, 300) if tiny else (6000, 1000)   # as the torchvision tiny archs
     c.MODEL.ROI_HEADS.NAME = "InflameTridentRes5ROIHeads"
     c.MODEL.ROI_HEADS.IN_FEATURES = ["res4"]
     c.MODEL.ROI_HEADS.POSITIVE_FRACTION = 0.5 if trident else 0.25

