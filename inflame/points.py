@@ -92,8 +92,8 @@ def read_label_studio_points(path: str | os.PathLike, use_predictions: bool = Fa
     rows, sizes = [], {}
     for t in tasks:
         img = str((t.get("data") or {}).get("image", "")); name = img.split("?d=")[-1]
-        groups = t.get("predictions" if use_predictions else "annotations") or []
-        for g in groups[:1]:                          # the first (latest) annotation of a task
+        groups = [g for g in t.get("predictions" if use_predictions else "annotations") or [] if isinstance(g, dict) and not g.get("was_cancelled")]
+        for g in groups[-1:]:                         # the last annotation not cancelled, as review.read_label_studio reads a task
             for r in g.get("result", []):
                 if r.get("type") != "keypointlabels": continue
                 W, H = r.get("original_width"), r.get("original_height"); v = r.get("value", {})

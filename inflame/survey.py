@@ -44,8 +44,11 @@ CAMERAS = {c.model: c for c in [
 def read_camera_table(path: str | os.PathLike) -> dict[str, Camera]:
     "Cameras from a CSV `model,sensor_width_mm,sensor_height_mm[,width,height]` (one row per EXIF `Model`)."
     path = Path(path); out = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    from inflame.core import _not_utf8
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f: rows = list(csv.DictReader(f))
+    except UnicodeDecodeError as e: raise DataError(f"{path}: {_not_utf8(e)}") from None
+    except OSError as e: raise DataError(f"{path}: cannot read the camera table: {e.strerror or e}") from None
     for i, r in enumerate(rows, 2):
         try:
             out[r["model"].strip()] = Camera(r["model"].strip(), float(r["sensor_width_mm"]), float(r["sensor_height_mm"]),
@@ -712,8 +715,10 @@ def study_area_m2(value: str | float | os.PathLike) -> float:
 # %% ../nbs/05d_survey.ipynb #ee382317
 def _read_records(path: str | os.PathLike) -> list[dict]:
     import json
-    from inflame.core import read_jsonl
-    text = Path(path).read_text(encoding="utf-8")
+    from inflame.core import read_jsonl, _not_utf8
+    try: text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e: raise DataError(f"{path}: {_not_utf8(e)}") from None
+    except OSError as e: raise DataError(f"{path}: cannot read the predictions: {e.strerror or e}") from None
     try: recs = json.loads(text); return recs if isinstance(recs, list) else [recs]
     except json.JSONDecodeError: return read_jsonl(path)
 
@@ -754,34 +759,25 @@ def _counts_coco(per: dict[str, "Counter"], src: str) -> dict:
             "annotations": [{"id": 0, "image_id": k + 1, "category_id": cid[l]} for k, c in enumerate(per.values()) for l, m in c.items() for _ in range(m)]}
 
 def read_corrected(path: str | os.PathLike) -> dict:
-    "The reviewer's labels of audited frames as COCO (for `audit_table`): a COCO json as it is; a CVAT 1.1 XML or Label Studio JSON export counted (a box, polygon or ellipse is one animal, and so is each point)."
-    import json, xml.etree.ElementTree as ET
+    "The reviewer's labels of audited frames as COCO counts (for `audit_table`): a COCO json as it is; a CVAT 1.1 XML or Label Studio JSON export read by `review` (boxes) and `points` (points), each box and each point one animal."
+    import json
     from collections import Counter
-    path = Path(path); per = {}
+    from inflame import review, points as PT
+    from inflame.core import _not_utf8
+    path = Path(path)
     if path.suffix.lower() == ".xml":
-        try: root = ET.parse(path).getroot()
-        except (ET.ParseError, OSError) as e: raise DataError(f"{path}: not readable XML: {e}") from None
-        if root.tag != "annotations": raise DataError(f"{path}: expected <annotations> (CVAT for images 1.1), got <{root.tag}>")
-        for im in root.findall("image"):
-            c = per.setdefault(Path(im.get("name", "")).name, Counter())
-            for el in im:
-                if el.tag in ("box", "polygon", "ellipse"): c[el.get("label", "")] += 1
-                elif el.tag == "points": c[el.get("label", "")] += len([p for p in (el.get("points") or "").split(";") if p.strip()])
-        return _counts_coco(per, path)
-    try: d = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable JSON file: {e}") from None
-    if isinstance(d, dict) and isinstance(d.get("images"), list) and isinstance(d.get("annotations"), list): return d
-    if not isinstance(d, list): raise DataError(f"{path}: expected a COCO json or a Label Studio JSON export (a list of tasks) of the audited frames")
-    kinds = ("rectanglelabels", "keypointlabels", "polygonlabels", "ellipselabels")
-    for t, task in enumerate(d):
-        url = (task.get("data") or {}).get("image") if isinstance(task, dict) else None
-        if not url: raise DataError(f"{path}: task {t} has no data.image")
-        anns = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
-        if not anns: continue                                 # not reviewed
-        c = per.setdefault(Path(str(url).split("?d=")[-1]).name, Counter())
-        for r in anns[-1].get("result") or []:
-            if isinstance(r, dict) and r.get("type") in kinds:
-                lab = (r.get("value") or {}).get(r["type"]) or [""]; c[lab if isinstance(lab, str) else lab[0]] += 1
+        boxes, pts = review.read_cvat_xml(path, points="ignore"), PT.read_cvat_points(path)
+    else:
+        try: d = json.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as e: raise DataError(f"{path}: {_not_utf8(e)}") from None
+        except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable JSON file: {e}") from None
+        if isinstance(d, dict) and isinstance(d.get("images"), list) and isinstance(d.get("annotations"), list): return d
+        if not isinstance(d, list): raise DataError(f"{path}: expected a COCO json or a Label Studio JSON export (a list of tasks) of the audited frames")
+        boxes, pts = review.read_label_studio(path, need_size=False), PT.read_label_studio_points(path)   # an empty frame has no size
+    ids = {im["id"]: Path(im["file_name"]).name for im in boxes["images"]}; names = {c["id"]: c["name"] for c in boxes["categories"]}
+    per = {n: Counter() for n in [*ids.values(), *(Path(k).name for k in pts.attrs.get("sizes", {}))]}
+    for a in boxes["annotations"]: per[ids[a["image_id"]]][names[a["category_id"]]] += 1
+    for im, lab in zip(pts["image"], pts["label"]): per.setdefault(Path(im).name, Counter())[lab] += 1
     return _counts_coco(per, path)
 
 def cmd_survey_audit(args) -> int:
