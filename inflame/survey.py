@@ -451,11 +451,19 @@ def group_transects(poses: dict[str, FramePose] | Sequence[FramePose], max_turn:
         out[b] = line
     return out
 
+def _read_vector(path: str | os.PathLike, what: str) -> "geopandas.GeoDataFrame":
+    "The vector file at `path` (`what` it should hold, for messages): a `DataError` naming it when it cannot be read or has no geometries."
+    import geopandas as gpd
+    try: g = gpd.read_file(path, engine="pyogrio")
+    except Exception as e: raise DataError(f"{path}: not a readable vector file of {what}: {str(e).splitlines()[0].split('; ')[0] if str(e) else type(e).__name__}") from None
+    if not isinstance(g, gpd.GeoDataFrame): raise DataError(f"{path}: a table without geometries; expected a vector file of {what}")
+    return g
+
 def assign_transects(poses: dict[str, FramePose], layer: "str | os.PathLike | geopandas.GeoDataFrame", field: str | None = None,
                      max_distance: float = 100.0) -> list[str | None]:
     "The transect (the `field` value of the nearest feature of `layer` within `max_distance` m) of each pose's camera position; None when none is near."
     import geopandas as gpd, shapely
-    z = layer if isinstance(layer, gpd.GeoDataFrame) else gpd.read_file(layer, engine="pyogrio")
+    z = layer if isinstance(layer, gpd.GeoDataFrame) else _read_vector(layer, "transects (lines or polygons)")
     ps = list(poses.values())
     if z.crs is None: raise DataError(f"{layer if not isinstance(layer, gpd.GeoDataFrame) else 'transect layer'}: no CRS")
     f = field or next((c for c in ("transect", "name", "id") if c in z.columns), None)
@@ -667,8 +675,8 @@ def _read_table(path: str | os.PathLike) -> "pandas.DataFrame":
     except (OSError, ValueError) as e: raise DataError(f"{path}: not a readable CSV: {e}") from None
 
 def _vector_areas(path: str | os.PathLike, field: str | None = "transect") -> "pandas.Series | float":
-    import geopandas as gpd, shapely
-    g = gpd.read_file(path, engine="pyogrio")
+    import shapely
+    g = _read_vector(path, "transect strips or footprints" if field else "the study area (polygons)")
     if g.crs is None: raise DataError(f"{path}: no CRS (areas need one)")
     g = g.to_crs(g.estimate_utm_crs())
     if field is None: return float(shapely.union_all(list(g.geometry)).area)
