@@ -572,6 +572,7 @@ def correction_factor(predicted: Sequence[float], corrected: Sequence[float], fr
     x, w = np.asarray(predicted, np.float64), np.asarray(corrected, np.float64); m = len(x)
     if m != len(w) or m < 2: raise DataError(f"an audit needs predicted and corrected counts for >= 2 frames (got {len(x)}, {len(w)})")
     if x.sum() <= 0: raise DataError("the audited frames have no predicted animals: no correction factor (audit frames with detections)")
+    if frames is not None and frames < m: raise DataError(f"frames = {frames}: fewer frames in the survey than the {m} audited (expected the survey's number of frames, >= {m})")
     c = w.sum() / x.sum(); fpc = 1 - m / frames if frames else 1.0
     var = fpc * ((w - c * x) ** 2).sum() / (m - 1) / (m * x.mean() ** 2)
     return {"correction": float(c), "var": float(var), "se": math.sqrt(var), "frames": m, "predicted": float(x.sum()), "corrected": float(w.sum())}
