@@ -145,11 +145,10 @@ def cmd_tile(args) -> int:
     out, req = _tile_outputs(cfg), _tile_request(cfg)
     if not args.force and _tiles_up_to_date(out, req):
         print(f"up to date: {_tiles_summary(out)} (--force remakes them)"); return 0
-    old = set()
+    old = set()                                   # the earlier tiling's files; its manifest stays until the new one replaces it (written last)
     if (out / "manifest.json").is_file():
         try: old = {r["path"] for r in D.read_manifest(out / "manifest.json").rows}
         except InflameError: pass
-        (out / "manifest.json").unlink()          # written again last: a tiling cut short leaves no manifest to train from
     from inflame.tiles import tile_coco
     tile_coco(out_dir=out, allow_large=args.allow_large, progress=None if sys.stderr.isatty() else False, **req)
     new = {r["path"] for r in D.read_manifest(out / "manifest.json").rows}
