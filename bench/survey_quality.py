@@ -69,9 +69,10 @@ def time_budget(cpu_seconds: float, wall_seconds: float = math.inf):
     return TimeBudget()
 
 
-def config(start: str, tiles: Path, out: Path, seed: int, resnet: str):
+def config(start: str, tiles: Path, out: Path, seed: int, resnet: str, lr: float | None = None):
     from inflame.core import config_from_dict
     r = RECIPES[start]
+    if lr: r = {**r, "train": {**r["train"], "lr": lr}}
     model = {"backend": "torchvision", "score_threshold": 0.05, **r["model"]}
     if start == "resnet": model["weights"] = resnet
     return config_from_dict({
@@ -126,9 +127,9 @@ def held_out_scores(run: Path) -> dict:
             "count_threshold_from_model": dm.meta.get("count_threshold") is not None}
 
 
-def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: float, seed: int, resnet: str) -> dict:
+def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: float, seed: int, resnet: str, lr: float | None = None) -> dict:
     from inflame.detect import train
-    cfg = config(start, tiles, out, seed, resnet)
+    cfg = config(start, tiles, out, seed, resnet, lr)
     t0, c0 = time.time(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -137,7 +138,7 @@ def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: 
     s = json.loads((run / "summary.json").read_text())
     m = json.loads((run / "model" / "model.json").read_text())
     hist = (run / "metrics.csv").read_text().strip().splitlines()
-    row = {"start": start, "arch": cfg.model.arch, "weights": cfg.model.weights or "(scratch)", "epochs": len(hist) - 1,
+    row = {"start": start, "arch": cfg.model.arch, "lr": cfg.train.lr, "weights": cfg.model.weights or "(scratch)", "epochs": len(hist) - 1,
            "train_wall_min": round(wall, 1), "train_cpu_min": round(cpu, 1), "valid_ap50": s["valid"]["ap50"],
            "anchors": m.get("anchors"), "count_fit": m.get("count_fit"), "run": str(run)}
     row.update(held_out_scores(run))
@@ -152,7 +153,11 @@ def main(argv=None) -> int:
     ap.add_argument("--resnet", default="", help="a ResNet-50 checkpoint for the resnet start (torchvision, timm, Detectron2 .pkl or Caffe2 layout)")
     ap.add_argument("--out", default=str(REPO / "runs" / "survey_quality"), help="tiles and run folders go here")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lr", type=float, default=None, help="learning rate for every start (default: each start's recipe)")
+    ap.add_argument("--score", default="", help="only score this finished run folder on the held-out crop (no training)")
     a = ap.parse_args(argv)
+    if a.score:
+        print(json.dumps(held_out_scores(Path(a.score)))); return 0
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     tiles = make_tiles(out / "tiles")
     rows = []
@@ -163,7 +168,7 @@ def main(argv=None) -> int:
                   "ships one); pass --resnet PATH (torchvision, timm, Detectron2 .pkl or Caffe2 layout) to run this start", flush=True)
             continue
         print(f"== {start}: training for {a.minutes:g} CPU min" + (f" (at most {a.wall_minutes:g} wall min)" if math.isfinite(a.wall_minutes) else "") + " ...", flush=True)
-        row = run_start(start, tiles, out, a.minutes, a.wall_minutes, a.seed, a.resnet)
+        row = run_start(start, tiles, out, a.minutes, a.wall_minutes, a.seed, a.resnet, a.lr)
         rows.append(row)
         print(json.dumps(row), flush=True)
         (out / "results.jsonl").open("a").write(json.dumps(row) + "\n")
