@@ -86,8 +86,8 @@ class TrainConfig:
     label_smoothing: float = 0.0
     focal_gamma: float = 2.0
     weighted_sampler: bool = False          # sample classes evenly
-    augment: bool = True                    # fastai aug_transforms (classify) / flip + resize + colour jitter (detect)
-    aug: dict = field(default_factory=dict) # keyword arguments for fastai's aug_transforms
+    augment: bool = True                    # fastai aug_transforms (classify) / flips, quarter turns, zoom crop, resize, colour jitter (detect)
+    aug: dict = field(default_factory=dict) # keyword arguments for fastai's aug_transforms (classify); detect reads do_flip, flip_vert, max_zoom, max_lighting (detect.detect_aug)
     checkpoint_every: int = 1               # epochs between checkpoints/last.pth (resume restarts from the last one; 0 counts as 1)
     seed: int = 42                          # training seed (weights init, shuffling, augmentation)
     monitor: str = ""                       # validation metric that picks the best epoch; empty: the task's (accuracy / ap50)
