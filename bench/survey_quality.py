@@ -20,6 +20,7 @@ published figures): precision >= 0.66 and recall >= 0.79 at IoU 0.4, count withi
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py                                   # lite, scratch, resnet; 30 min each
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py --starts lite --minutes 30
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py --starts resnet --resnet R-50.pkl
+    OMP_NUM_THREADS=1 .venv/bin/python bench/survey_quality.py --starts lite --aug '{"flip_vert": false, "max_zoom": 1.0}' --out runs/sq_hflip
 """
 from __future__ import annotations
 import argparse, json, math, sys, time, warnings
@@ -69,10 +70,11 @@ def time_budget(cpu_seconds: float, wall_seconds: float = math.inf):
     return TimeBudget()
 
 
-def config(start: str, tiles: Path, out: Path, seed: int, resnet: str, lr: float | None = None):
+def config(start: str, tiles: Path, out: Path, seed: int, resnet: str, lr: float | None = None, aug: dict | None = None):
     from inflame.core import config_from_dict
     r = RECIPES[start]
     if lr: r = {**r, "train": {**r["train"], "lr": lr}}
+    if aug is not None: r = {**r, "train": {**r["train"], "aug": aug}}
     model = {"backend": "torchvision", "score_threshold": 0.05, **r["model"]}
     if start == "resnet": model["weights"] = resnet
     return config_from_dict({
@@ -127,9 +129,10 @@ def held_out_scores(run: Path) -> dict:
             "count_threshold_from_model": dm.meta.get("count_threshold") is not None}
 
 
-def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: float, seed: int, resnet: str, lr: float | None = None) -> dict:
+def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: float, seed: int, resnet: str, lr: float | None = None,
+              aug: dict | None = None) -> dict:
     from inflame.detect import train
-    cfg = config(start, tiles, out, seed, resnet, lr)
+    cfg = config(start, tiles, out, seed, resnet, lr, aug)
     t0, c0 = time.time(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -138,7 +141,7 @@ def run_start(start: str, tiles: Path, out: Path, minutes: float, wall_minutes: 
     s = json.loads((run / "summary.json").read_text())
     m = json.loads((run / "model" / "model.json").read_text())
     hist = (run / "metrics.csv").read_text().strip().splitlines()
-    row = {"start": start, "arch": cfg.model.arch, "lr": cfg.train.lr, "weights": cfg.model.weights or "(scratch)", "epochs": len(hist) - 1,
+    row = {"start": start, "arch": cfg.model.arch, "lr": cfg.train.lr, "aug": cfg.train.aug, "weights": cfg.model.weights or "(scratch)", "epochs": len(hist) - 1,
            "train_wall_min": round(wall, 1), "train_cpu_min": round(cpu, 1), "valid_ap50": s["valid"]["ap50"],
            "anchors": m.get("anchors"), "count_fit": m.get("count_fit"), "run": str(run)}
     row.update(held_out_scores(run))
@@ -154,6 +157,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(REPO / "runs" / "survey_quality"), help="tiles and run folders go here")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--lr", type=float, default=None, help="learning rate for every start (default: each start's recipe)")
+    ap.add_argument("--aug", type=json.loads, default=None,
+                    help='[train] aug for every start, as JSON (detect.detect_aug: do_flip, flip_vert, max_zoom, max_lighting), e.g. '
+                         '\'{"flip_vert": false, "max_zoom": 1.0}\' (default: every nadir augmentation)')
     ap.add_argument("--score", default="", help="only score this finished run folder on the held-out crop (no training)")
     a = ap.parse_args(argv)
     if a.score:
@@ -168,12 +174,12 @@ def main(argv=None) -> int:
                   "ships one); pass --resnet PATH (torchvision, timm, Detectron2 .pkl or Caffe2 layout) to run this start", flush=True)
             continue
         print(f"== {start}: training for {a.minutes:g} CPU min" + (f" (at most {a.wall_minutes:g} wall min)" if math.isfinite(a.wall_minutes) else "") + " ...", flush=True)
-        row = run_start(start, tiles, out, a.minutes, a.wall_minutes, a.seed, a.resnet, a.lr)
+        row = run_start(start, tiles, out, a.minutes, a.wall_minutes, a.seed, a.resnet, a.lr, a.aug)
         rows.append(row)
         print(json.dumps(row), flush=True)
         (out / "results.jsonl").open("a").write(json.dumps(row) + "\n")
     if rows:
-        cols = ["start", "arch", "epochs", "train_wall_min", "train_cpu_min", "valid_ap50", "ap50", "threshold", "precision", "recall",
+        cols = ["start", "arch", "aug", "epochs", "train_wall_min", "train_cpu_min", "valid_ap50", "ap50", "threshold", "precision", "recall",
                 "counted", "true", "count_error_pct"]
         w = {c: max(len(c), *(len(str(r.get(c))) for r in rows)) for c in cols}
         print("  ".join(c.ljust(w[c]) for c in cols))
