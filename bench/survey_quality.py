@@ -160,7 +160,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lr", type=float, default=None, help="learning rate for every start (default: each start's recipe)")
     ap.add_argument("--aug", type=json.loads, default=None,
                     help='[train] aug for every start, as JSON (detect.detect_aug: do_flip, flip_vert, max_zoom, max_lighting), e.g. '
-                         '\'{"flip_vert": false, "max_zoom": 1.0}\' (default: each start's recipe; {} for every nadir augmentation)')
+                         '\'{"flip_vert": false, "max_zoom": 1.0}\' (default: the recipe of each start; {} for every nadir augmentation)')
     ap.add_argument("--score", default="", help="only score this finished run folder on the held-out crop (no training)")
     a = ap.parse_args(argv)
     if a.score:
