@@ -502,8 +502,8 @@ class DetectionDataset(torch.utils.data.Dataset):
     colour jitter, a random zoom-in crop of up to `zoom` (the detector resizes the crop back: scale jitter, with the resize sizes of
     `_train_sizes`), left-right flips with probability `flip` and, with `flip_vert` (nadir images: `detect_aug`'s default), top-bottom
     flips and a random number of quarter turns."""
-    def __init__(self, items: Sequence[dict], augment: bool = False, flip: float = 0.5, jitter: float = 0.2, flip_vert: bool = True,
-                 zoom: float = 1.25):
+    def __init__(self, items: Sequence[dict], augment: bool = False, flip: float = 0.5, jitter: float = DETECT_AUG["max_lighting"],
+                 flip_vert: bool = DETECT_AUG["flip_vert"], zoom: float = DETECT_AUG["max_zoom"]):
         self.items, self.augment, self.flip, self.flip_vert, self.zoom = list(items), augment, flip, flip_vert, zoom
         from torchvision.transforms import ColorJitter
         self.jitter = ColorJitter(jitter, jitter, jitter, 0.02) if augment and jitter else None
