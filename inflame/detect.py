@@ -481,20 +481,21 @@ def crop_boxes(boxes: Tensor, labels: Tensor, x0: float, y0: float, x1: float, y
 
 DETECT_AUG = {"do_flip": True, "flip_vert": True, "max_zoom": 1.25, "max_lighting": 0.2}   # the `[train] aug` options detection reads: defaults for overhead imagery
 
-def detect_aug(aug: dict) -> dict:
+def detect_aug(aug: dict, source: str = "") -> dict:
     """`DetectionDataset`'s augmentation arguments from `[train] aug`, read with fastai `aug_transforms`' names and meanings, defaults
     `DETECT_AUG` (for nadir images): `do_flip` left-right flips, `flip_vert` top-bottom flips and quarter turns (fastai's dihedral),
     `max_zoom` the largest zoom-in crop (1.0: none), `max_lighting` the colour jitter. An option detection does not read, or a value of
-    the wrong kind, is a `ConfigError` naming it."""
+    the wrong kind, is a `ConfigError` naming it (and the config file `source`)."""
+    at = f"{source}: " if source else ""
     bad = [k for k in aug if k not in DETECT_AUG]
-    if bad: raise ConfigError(f"[train] aug: option(s) {', '.join(map(repr, bad))} are not read by detection; it reads "
+    if bad: raise ConfigError(f"{at}[train] aug: option(s) {', '.join(map(repr, bad))} are not read by detection; it reads "
                               f"{', '.join(DETECT_AUG)} (fastai aug_transforms' names)")
     a = {**DETECT_AUG, **aug}
     for k in ("do_flip", "flip_vert"):
-        if not isinstance(a[k], bool): raise ConfigError(f"[train] aug {k} = {a[k]!r}: expected true or false")
+        if not isinstance(a[k], bool): raise ConfigError(f"{at}[train] aug {k} = {a[k]!r}: expected true or false")
     for k, lo, hi in (("max_zoom", 1.0, 4.0), ("max_lighting", 0.0, 1.0)):
         if isinstance(a[k], bool) or not isinstance(a[k], (int, float)) or not lo <= a[k] <= hi:
-            raise ConfigError(f"[train] aug {k} = {a[k]!r}: expected a number from {lo:g} to {hi:g}")
+            raise ConfigError(f"{at}[train] aug {k} = {a[k]!r}: expected a number from {lo:g} to {hi:g}")
     return {"flip": 0.5 if a["do_flip"] else 0.0, "flip_vert": a["flip_vert"], "zoom": float(a["max_zoom"]), "jitter": float(a["max_lighting"])}
 
 class DetectionDataset(torch.utils.data.Dataset):
@@ -683,7 +684,7 @@ def detection_learner(cfg: Config, manifest: D.Manifest, coco: dict, path: str |
     if not tr: raise DataError(f"{manifest.root}: the manifest has no training images")
     if not va: raise DataError(f"{manifest.root}: the manifest has no validation images; make it with valid_pct > 0")
     bs = cfg.train.batch_size
-    dls = DataLoaders(_loader(DetectionDataset(tr, cfg.train.augment, **detect_aug(cfg.train.aug)), bs, True, cfg, drop_last=len(tr) > bs),
+    dls = DataLoaders(_loader(DetectionDataset(tr, cfg.train.augment, **detect_aug(cfg.train.aug, cfg.source)), bs, True, cfg, drop_last=len(tr) > bs),
                       _loader(DetectionDataset(va), bs, False, cfg), path=path)
     device = get_device(cfg.train.device)
     anchors = resolve_anchors(cfg, tr) if detect_backend(cfg) == "torchvision" else None
@@ -873,7 +874,7 @@ class DetectTask(Task):
     def check(self, cfg: Config) -> None:
         "Arch, precision, weights file, augmentation options and the data keys, before any folder is made."
         if detect_backend(cfg) == "torchvision": check_arch(cfg.model.arch)
-        detect_aug(cfg.train.aug)
+        detect_aug(cfg.train.aug, cfg.source)
         if cfg.train.precision == "fp16" and get_device(cfg.train.device).type != "cuda":
             raise ConfigError(f"{cfg.source}: [train] precision = 'fp16' needs a CUDA GPU (device is {get_device(cfg.train.device)}); use 'bf16' or 'fp32'")
         if cfg.model.weights: resolve_weights(cfg.model.weights)
